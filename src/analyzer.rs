@@ -1,0 +1,198 @@
+//! The synchronous engine: rules + model → fusion → verdict → redaction.
+//!
+//! An [`Analyzer`] is built once (rules compiled, model loaded, policy
+//! parsed) and shared; [`Analyzer::analyze_batch`] runs the model over many
+//! texts in one forward pass. Servers call it from one worker thread; the CLI
+//! calls it directly. It logs nothing but sizes, counts and timings.
+
+use std::collections::BTreeSet;
+
+use crate::error::Error;
+use crate::fuse::fuse;
+use crate::model::{ModelInfo, NerModel};
+use crate::policy::{Policy, Verdict};
+use crate::redact::{redact, RedactMode, Redaction};
+use crate::rules::RuleSet;
+use crate::types::{Entity, Hit, Label};
+
+/// Default maximum input size: 1 MiB of UTF-8.
+pub const DEFAULT_MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// Per-call switches.
+#[derive(Clone, Debug)]
+pub struct AnalyzeOptions {
+    /// Run the deterministic rules and lexicons.
+    pub rules: bool,
+    /// Run the NER model (ignored when none is loaded).
+    pub model: bool,
+    /// Report only these labels (all when `None`).
+    pub labels: Option<BTreeSet<Label>>,
+    /// How to redact.
+    pub mode: RedactMode,
+    /// A policy that replaces the analyzer's own for this call.
+    pub policy: Option<Policy>,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            rules: true,
+            model: true,
+            labels: None,
+            mode: RedactMode::Placeholder,
+            policy: None,
+        }
+    }
+}
+
+/// The result of analysing one text.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// Sorted, non-overlapping entities (byte spans into the input).
+    pub entities: Vec<Entity>,
+    /// Colour and reasons.
+    pub verdict: Verdict,
+    /// Redacted text and the mapping to restore it.
+    pub redaction: Redaction,
+}
+
+/// Rules, an optional model and a policy, ready to analyse texts.
+#[derive(Debug)]
+pub struct Analyzer {
+    rules: RuleSet,
+    model: Option<NerModel>,
+    policy: Policy,
+    max_text_bytes: usize,
+}
+
+impl Analyzer {
+    /// Assemble an analyzer. Without a model it runs on rules alone.
+    pub fn new(rules: RuleSet, model: Option<NerModel>, policy: Policy) -> Self {
+        Analyzer {
+            rules,
+            model,
+            policy,
+            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+        }
+    }
+
+    /// Rules only, default policy: cheap, used by tests and `--rules-only`.
+    pub fn rules_only() -> Self {
+        Self::new(RuleSet::new(), None, Policy::default())
+    }
+
+    /// Change the maximum input size in bytes.
+    pub fn with_max_text_bytes(mut self, max: usize) -> Self {
+        self.max_text_bytes = max;
+        self
+    }
+
+    /// The maximum input size in bytes.
+    pub fn max_text_bytes(&self) -> usize {
+        self.max_text_bytes
+    }
+
+    /// The loaded model's description, if any.
+    pub fn model_info(&self) -> Option<&ModelInfo> {
+        self.model.as_ref().map(|m| m.info())
+    }
+
+    /// True when a model is loaded.
+    pub fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Analyse one text.
+    pub fn analyze(&self, text: &str, opts: &AnalyzeOptions) -> Result<Analysis, Error> {
+        self.analyze_batch(&[text], opts)
+            .pop()
+            .unwrap_or_else(|| unreachable!("one result per input. This is a bug."))
+    }
+
+    /// Analyse several texts; the model sees them in one batched pass.
+    /// Results come back in input order; one bad text fails only itself.
+    pub fn analyze_batch(
+        &self,
+        texts: &[&str],
+        opts: &AnalyzeOptions,
+    ) -> Vec<Result<Analysis, Error>> {
+        let started = std::time::Instant::now();
+        let mut results: Vec<Option<Result<Analysis, Error>>> = texts
+            .iter()
+            .map(|t| {
+                (t.len() > self.max_text_bytes).then_some(Err(Error::TextTooLarge {
+                    len: t.len(),
+                    max: self.max_text_bytes,
+                }))
+            })
+            .collect();
+        let ok: Vec<usize> = (0..texts.len()).filter(|&i| results[i].is_none()).collect();
+        let ok_texts: Vec<&str> = ok.iter().map(|&i| texts[i]).collect();
+
+        let model_hits: Option<Vec<Vec<Hit>>> = match (&self.model, opts.model) {
+            (Some(m), true) if !ok_texts.is_empty() => match m.predict(&ok_texts) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    // The model failed for the whole batch: report it per text.
+                    let msg = e.to_string();
+                    for &i in &ok {
+                        results[i] = Some(Err(Error::Model(crate::model::ModelError::Other(
+                            msg.clone(),
+                        ))));
+                    }
+                    return results.into_iter().flatten().collect();
+                }
+            },
+            _ => None,
+        };
+
+        let policy = opts.policy.as_ref().unwrap_or(&self.policy);
+        let mut n_entities = 0;
+        for (k, &i) in ok.iter().enumerate() {
+            let text = texts[i];
+            let mut hits = if opts.rules {
+                self.rules.detect(text)
+            } else {
+                Vec::new()
+            };
+            if let Some(mh) = &model_hits {
+                hits.extend(mh.get(k).cloned().unwrap_or_default());
+            }
+            if let Some(want) = &opts.labels {
+                hits.retain(|h| want.contains(&h.label));
+            }
+            let fused = fuse(hits);
+            // Art. 9 terms that concern nobody are not personal data.
+            let entities: Vec<Entity> = fused
+                .iter()
+                .filter(|e| !e.label.is_art9() || policy.about_person(text, e, &fused))
+                .cloned()
+                .collect();
+            n_entities += entities.len();
+            let verdict = policy.verdict(text, &entities);
+            let redaction = redact(text, &entities, opts.mode);
+            results[i] = Some(Ok(Analysis {
+                entities,
+                verdict,
+                redaction,
+            }));
+        }
+        tracing::debug!(
+            texts = texts.len(),
+            bytes = texts.iter().map(|t| t.len()).sum::<usize>(),
+            entities = n_entities,
+            model = model_hits.is_some(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "analyzed batch"
+        );
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| unreachable!("every input got a result. This is a bug.")))
+            .collect()
+    }
+}

@@ -1,0 +1,2 @@
+//! The benchmark harness (`ampel eval`): reads gold corpora, runs the
+//! analyzer, and reports accuracy and speed.

@@ -1,0 +1,163 @@
+//! Fusion: rule, lexicon and model hits → non-overlapping entities.
+//!
+//! Ranking when hits overlap (highest first):
+//! 1. [`HitKind::Validated`] — checksummed or strictly parsed values (IBAN,
+//!    e-mail, Luhn, Steuer-ID, IP, URL) beat everything, the model included;
+//! 2. [`HitKind::Pattern`] — structured rules (street + number, PLZ + city,
+//!    dates, keyword-led IDs, phones): they carry the whole value, where the
+//!    model tends to tag only the city or street name;
+//! 3. [`HitKind::Model`] — the NER model beats lexicons (a name list never
+//!    overrides the model's reading of "Koch" or "Vogel");
+//! 4. [`HitKind::Lexicon`].
+//!
+//! Ties go to the longer span, then the higher score. Hits of the same label
+//! that overlap the winner are merged into it (their union), and an entity
+//! confirmed by both a rule and the model gets [`Source::ModelRule`].
+//! Everything here works on byte spans and knows nothing about where hits
+//! came from beyond their [`HitKind`].
+
+use crate::types::{Entity, Hit, HitKind, Source, Span};
+
+fn rank(kind: HitKind) -> u8 {
+    match kind {
+        HitKind::Validated => 4,
+        HitKind::Pattern => 3,
+        HitKind::Model => 2,
+        HitKind::Lexicon => 1,
+    }
+}
+
+/// Fuse raw hits into sorted, non-overlapping entities.
+pub fn fuse(mut hits: Vec<Hit>) -> Vec<Entity> {
+    hits.retain(|h| !h.span.is_empty());
+    // Strongest first.
+    hits.sort_by(|a, b| {
+        rank(b.kind)
+            .cmp(&rank(a.kind))
+            .then(b.span.len().cmp(&a.span.len()))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.span.start.cmp(&b.span.start))
+    });
+
+    struct Acc {
+        span: Span,
+        hit: Hit,
+        model: bool,
+        rule: bool,
+    }
+    let mut accepted: Vec<Acc> = Vec::new();
+    let mut absorbed = vec![false; hits.len()];
+
+    for (i, h) in hits.iter().enumerate() {
+        if accepted.iter().any(|a| a.span.overlaps(&h.span)) {
+            continue;
+        }
+        let mut acc = Acc {
+            span: h.span,
+            hit: h.clone(),
+            model: h.kind.is_model(),
+            rule: !h.kind.is_model(),
+        };
+        absorbed[i] = true;
+        // Merge weaker hits of the same label that overlap, repeatedly, as
+        // long as the union does not run into an already accepted entity.
+        let mut grew = true;
+        while grew {
+            grew = false;
+            for (j, o) in hits.iter().enumerate() {
+                if absorbed[j] || o.label != h.label || !o.span.overlaps(&acc.span) {
+                    continue;
+                }
+                let union = Span::new(
+                    acc.span.start.min(o.span.start),
+                    acc.span.end.max(o.span.end),
+                );
+                if accepted.iter().any(|a| a.span.overlaps(&union)) {
+                    continue;
+                }
+                absorbed[j] = true;
+                acc.model |= o.kind.is_model();
+                acc.rule |= !o.kind.is_model();
+                if union != acc.span {
+                    acc.span = union;
+                    grew = true;
+                }
+            }
+        }
+        accepted.push(acc);
+    }
+
+    let mut out: Vec<Entity> = accepted
+        .into_iter()
+        .map(|a| Entity {
+            span: a.span,
+            label: a.hit.label,
+            score: a.hit.score,
+            source: match (a.model, a.rule) {
+                (true, true) => Source::ModelRule,
+                (true, false) => Source::Model,
+                _ => Source::Rule,
+            },
+        })
+        .collect();
+    out.sort_by_key(|e| (e.span.start, e.span.end));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Label;
+
+    fn hit(s: usize, e: usize, l: Label, k: HitKind) -> Hit {
+        Hit::new(s, e, l, 0.9, k)
+    }
+
+    #[test]
+    fn validated_beats_model() {
+        let e = fuse(vec![
+            hit(0, 10, Label::Organization, HitKind::Model),
+            hit(2, 12, Label::Iban, HitKind::Validated),
+        ]);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].label, Label::Iban);
+        assert_eq!(e[0].source, Source::Rule);
+    }
+
+    #[test]
+    fn model_beats_lexicon_and_same_label_merges() {
+        let e = fuse(vec![
+            hit(0, 4, Label::Health, HitKind::Lexicon),
+            hit(0, 11, Label::Person, HitKind::Model),
+            hit(5, 11, Label::Person, HitKind::Lexicon),
+        ]);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].label, Label::Person);
+        assert_eq!(e[0].source, Source::ModelRule);
+        assert_eq!(e[0].span, Span::new(0, 11));
+    }
+
+    #[test]
+    fn address_rule_absorbs_model_street_and_extends() {
+        let e = fuse(vec![
+            hit(10, 22, Label::Address, HitKind::Pattern),
+            hit(10, 20, Label::Location, HitKind::Model),
+            hit(5, 12, Label::Address, HitKind::Model),
+        ]);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].label, Label::Address);
+        assert_eq!(e[0].span, Span::new(5, 22));
+        assert_eq!(e[0].source, Source::ModelRule);
+    }
+
+    #[test]
+    fn disjoint_hits_survive_sorted() {
+        let e = fuse(vec![
+            hit(20, 25, Label::Date, HitKind::Pattern),
+            hit(0, 5, Label::Person, HitKind::Model),
+            hit(3, 3, Label::Person, HitKind::Model),
+        ]);
+        assert_eq!(e.len(), 2);
+        assert!(e[0].span.end <= e[1].span.start);
+    }
+}

@@ -1,0 +1,1 @@
+//! The SPEC's JSON line format: wire structs and the line loop.

@@ -1,0 +1,489 @@
+//! The verdict policy: fused entities (+ the text they came from) → a
+//! traffic-light colour and the reasons that drove it.
+//!
+//! The rules, from the SPEC:
+//! - **RED** when Art. 9 data (health, religion, politics …) concerns a
+//!   person, or when the text is a bulk export about customers: a forwarded
+//!   thread with several `Von:`/`An:` headers, pasted CRM/CSV rows, or many
+//!   identifiers of several people;
+//! - **YELLOW** when anything identifies someone (names, contact data,
+//!   customer numbers, addresses, bank data, IPs);
+//! - **GREEN** otherwise. Organisations, places, URLs and dates alone
+//!   identify nobody.
+//!
+//! Art. 9 terms count only when they concern a person ("Ich bin schwanger",
+//! "Herr Koch … nach seiner Knie-OP"), not in general statements or product
+//! names ("Diabetes ist eine Volkskrankheit", "Allergiker-Bettwäsche"):
+//! [`Policy::about_person`] decides that from the sentence around the term.
+//!
+//! The thresholds live in a TOML file; [`Policy::default`] is the embedded
+//! `policy.toml`, and `--policy FILE` replaces it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::{Ampel, Entity, Label};
+
+/// The embedded default policy.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("policy.toml");
+
+/// A policy file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// The file could not be read.
+    #[error("cannot read policy file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or names an unknown label.
+    #[error("invalid policy: {0}")]
+    Invalid(String),
+}
+
+/// Thresholds and label sets of the verdict, as read from TOML.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Free-form version string, reported by `Info`.
+    pub version: String,
+    /// Labels that make a text at least YELLOW.
+    pub identifying: BTreeSet<Label>,
+    /// Require a person reference near an Art. 9 term for RED.
+    #[serde(default = "yes")]
+    pub art9_requires_person: bool,
+    /// Bulk-export thresholds (RED).
+    pub bulk: Bulk,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// When a text counts as a bulk export about customers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bulk {
+    /// Distinct persons named, together with `min_identifiers`, make RED.
+    pub min_persons: usize,
+    /// Distinct identifying values (names, e-mails, phones, IDs …).
+    pub min_identifiers: usize,
+    /// Mail headers (`Von:`, `An:`, `From:`, `Gesendet:` …) that mark a
+    /// forwarded thread; RED together with `min_thread_persons` persons.
+    pub min_thread_headers: usize,
+    /// Distinct persons or e-mail addresses needed in a thread.
+    pub min_thread_persons: usize,
+    /// Delimited rows (CSV, TSV, `;`, `|`) that each hold an identifier.
+    pub min_rows: usize,
+}
+
+/// Why a text got its colour.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// Stable machine code, e.g. `art9_about_person`.
+    pub code: String,
+    /// Human-readable explanation (English; UIs translate by code).
+    pub message: String,
+}
+
+impl Reason {
+    fn new(code: &str, message: String) -> Self {
+        Reason {
+            code: code.to_string(),
+            message,
+        }
+    }
+}
+
+/// The colour and the reasons that drove it (strongest first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// GREEN, YELLOW or RED.
+    pub ampel: Ampel,
+    /// Reasons, strongest first; empty for GREEN without findings.
+    pub reasons: Vec<Reason>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::from_toml(DEFAULT_POLICY_TOML)
+            .expect("the embedded policy.toml is valid. This is a bug.")
+    }
+}
+
+impl Policy {
+    /// Parse a policy from TOML text.
+    pub fn from_toml(s: &str) -> Result<Self, PolicyError> {
+        toml::from_str(s).map_err(|e| PolicyError::Invalid(e.message().to_string()))
+    }
+
+    /// Read a policy file.
+    pub fn from_file(path: &Path) -> Result<Self, PolicyError> {
+        let s = std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_toml(&s)
+    }
+
+    /// Does the Art. 9 entity `e` concern a person? Looks at the sentence
+    /// around it for first-person words, person nouns, third-person
+    /// possessives and named persons.
+    pub fn about_person(&self, text: &str, e: &Entity, entities: &[Entity]) -> bool {
+        if !self.art9_requires_person {
+            return true;
+        }
+        let (s, end) = sentence_around(text, e.span.start, e.span.end);
+        if entities
+            .iter()
+            .any(|o| o.label == Label::Person && o.span.start < end && o.span.end > s)
+        {
+            return true;
+        }
+        let sentence = text.get(s..end).unwrap_or("");
+        sentence
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .any(|w| PERSON_WORDS.contains(&w.to_lowercase().as_str()))
+    }
+
+    /// Decide the colour of `text` given its fused entities.
+    pub fn verdict(&self, text: &str, entities: &[Entity]) -> Verdict {
+        let mut red = Vec::new();
+        let mut yellow = Vec::new();
+
+        // Art. 9 about a person.
+        let mut art9: BTreeMap<Label, usize> = BTreeMap::new();
+        for e in entities.iter().filter(|e| e.label.is_art9()) {
+            if self.about_person(text, e, entities) {
+                *art9.entry(e.label).or_default() += 1;
+            }
+        }
+        for (label, n) in &art9 {
+            let what = if *label == Label::Health {
+                "health data"
+            } else {
+                "special-category data"
+            };
+            red.push(Reason::new(
+                "art9_about_person",
+                format!("{label} about a person: {n} mention(s) of {what} (Art. 9 GDPR)"),
+            ));
+        }
+
+        // Bulk exports.
+        let persons = distinct(text, entities, |l| l == Label::Person);
+        let identifiers = distinct(text, entities, |l| self.identifying.contains(&l));
+        let emails = distinct(text, entities, |l| l == Label::Email);
+        let headers = count_mail_headers(text);
+        if headers >= self.bulk.min_thread_headers
+            && persons.max(emails) >= self.bulk.min_thread_persons
+        {
+            red.push(Reason::new(
+                "thread",
+                format!(
+                    "forwarded e-mail thread: {headers} mail headers, {} persons or addresses",
+                    persons.max(emails)
+                ),
+            ));
+        }
+        let rows = count_identifying_rows(text, entities, &self.identifying);
+        if rows >= self.bulk.min_rows {
+            red.push(Reason::new(
+                "bulk_rows",
+                format!("pasted table or export: {rows} rows with personal data"),
+            ));
+        }
+        if persons >= self.bulk.min_persons && identifiers >= self.bulk.min_identifiers {
+            red.push(Reason::new(
+                "many_persons",
+                format!("{persons} persons with {identifiers} identifying values"),
+            ));
+        }
+
+        // Anything identifying.
+        let mut counts: BTreeMap<Label, usize> = BTreeMap::new();
+        for e in entities
+            .iter()
+            .filter(|e| self.identifying.contains(&e.label))
+        {
+            *counts.entry(e.label).or_default() += 1;
+        }
+        if !counts.is_empty() {
+            let list: Vec<String> = counts.iter().map(|(l, n)| format!("{n} {l}")).collect();
+            yellow.push(Reason::new(
+                "identifying",
+                format!("identifies a person: {}", list.join(", ")),
+            ));
+        }
+
+        if !red.is_empty() {
+            red.extend(yellow);
+            Verdict {
+                ampel: Ampel::Red,
+                reasons: red,
+            }
+        } else if !yellow.is_empty() {
+            Verdict {
+                ampel: Ampel::Yellow,
+                reasons: yellow,
+            }
+        } else {
+            Verdict {
+                ampel: Ampel::Green,
+                reasons: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Words that tie an Art. 9 term to a person when they share its sentence.
+const PERSON_WORDS: &[&str] = &[
+    // first person
+    "ich",
+    "mir",
+    "mich",
+    "mein",
+    "meine",
+    "meiner",
+    "meinem",
+    "meinen",
+    "meines",
+    "wir",
+    "uns",
+    "unser",
+    "unsere",
+    "unserer",
+    "unserem",
+    "unseren", // third person
+    "er",
+    "sie",
+    "ihm",
+    "ihn",
+    "ihr",
+    "ihre",
+    "ihrer",
+    "ihrem",
+    "ihren",
+    "sein",
+    "seine",
+    "seiner",
+    "seinem",
+    "seinen",
+    "seines",
+    "dessen",
+    "deren", // addressed person
+    "du",
+    "dir",
+    "dich",
+    "dein",
+    "deine",
+    "deiner",
+    "deinem",
+    "deinen",
+    "ihnen",
+    // person nouns
+    "herr",
+    "herrn",
+    "frau",
+    "hr",
+    "fr",
+    "kunde",
+    "kunden",
+    "kundin",
+    "patient",
+    "patientin",
+    "patienten",
+    "mitarbeiter",
+    "mitarbeiterin",
+    "kollege",
+    "kollegin",
+    "sohn",
+    "tochter",
+    "kind",
+    "mann",
+    "ehemann",
+    "ehefrau",
+    "partner",
+    "partnerin",
+    "mutter",
+    "vater",
+    "bruder",
+    "schwester",
+    "versicherte",
+    "versicherter",
+    "bewerber",
+    "bewerberin",
+    "antragsteller",
+    "antragstellerin",
+    "mieter",
+    "mieterin",
+    "schüler",
+    "schülerin",
+    "gast",
+    "nutzer",
+    "nutzerin",
+    "käufer",
+    "käuferin",
+    "absender",
+    "absenderin",
+];
+
+/// Byte range of the sentence (or line) that holds `[start, end)`.
+fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let is_break = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';');
+    let before = text.get(..start).unwrap_or("");
+    let mut s = 0;
+    for (i, c) in before.char_indices().rev() {
+        // A '.' right after a digit is an ordinal or a date, not a sentence end.
+        if is_break(c) && !(c == '.' && before[..i].ends_with(|d: char| d.is_ascii_digit())) {
+            s = i + c.len_utf8();
+            break;
+        }
+    }
+    let after = text.get(end..).unwrap_or("");
+    let mut e = text.len();
+    for (i, c) in after.char_indices() {
+        if is_break(c) && !(c == '.' && after[..i].ends_with(|d: char| d.is_ascii_digit())) {
+            e = end + i;
+            break;
+        }
+    }
+    (s, e)
+}
+
+fn distinct(text: &str, entities: &[Entity], want: impl Fn(Label) -> bool) -> usize {
+    entities
+        .iter()
+        .filter(|e| want(e.label))
+        .filter_map(|e| text.get(e.span.start..e.span.end))
+        .map(|s| s.to_lowercase())
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+const MAIL_HEADERS: &[&str] = &[
+    "von:",
+    "an:",
+    "cc:",
+    "from:",
+    "to:",
+    "gesendet:",
+    "sent:",
+    "betreff:",
+    "subject:",
+    "datum:",
+    "date:",
+];
+
+fn count_mail_headers(text: &str) -> usize {
+    text.lines()
+        .map(|l| l.trim_start_matches(['>', ' ', '\t']).to_lowercase())
+        .filter(|l| MAIL_HEADERS.iter().any(|h| l.starts_with(h)))
+        .count()
+        + text.matches("-----Original Message-----").count()
+        + text.matches("-----Ursprüngliche Nachricht-----").count()
+}
+
+/// Lines that look like delimited rows (≥ 2 separators) and hold an
+/// identifying entity.
+fn count_identifying_rows(text: &str, entities: &[Entity], identifying: &BTreeSet<Label>) -> usize {
+    let mut rows = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let (s, e) = (offset, offset + line.len());
+        offset = e;
+        let seps = line.matches([';', '\t', '|', ',']).count();
+        if seps < 2 {
+            continue;
+        }
+        if entities
+            .iter()
+            .any(|x| identifying.contains(&x.label) && x.span.start >= s && x.span.end <= e)
+        {
+            rows += 1;
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Source, Span};
+
+    fn ent(text: &str, needle: &str, label: Label) -> Entity {
+        let s = text.find(needle).expect("needle in text");
+        Entity {
+            span: Span::new(s, s + needle.len()),
+            label,
+            score: 1.0,
+            source: Source::Rule,
+        }
+    }
+
+    #[test]
+    fn embedded_policy_parses() {
+        let p = Policy::default();
+        assert!(p.identifying.contains(&Label::Person));
+        assert!(!p.identifying.contains(&Label::Location));
+    }
+
+    #[test]
+    fn unknown_label_is_a_clear_error() {
+        let bad = DEFAULT_POLICY_TOML.replace("\"PERSON\"", "\"NAME\"");
+        let err = Policy::from_toml(&bad).unwrap_err().to_string();
+        assert!(err.contains("NAME"), "{err}");
+    }
+
+    #[test]
+    fn health_about_a_person_is_red() {
+        let p = Policy::default();
+        let t = "Ich bin schwanger und brauche die Babyausstattung.";
+        let v = p.verdict(t, &[ent(t, "schwanger", Label::Health)]);
+        assert_eq!(v.ampel, Ampel::Red);
+        assert_eq!(v.reasons[0].code, "art9_about_person");
+    }
+
+    #[test]
+    fn general_health_statement_is_not_red() {
+        let p = Policy::default();
+        let t = "Diabetes ist eine Volkskrankheit.";
+        let v = p.verdict(t, &[ent(t, "Diabetes", Label::Health)]);
+        assert_eq!(v.ampel, Ampel::Green);
+    }
+
+    #[test]
+    fn name_alone_is_yellow_and_place_alone_is_green() {
+        let p = Policy::default();
+        let t = "Gruß aus Leipzig, Anna Schulz";
+        let v = p.verdict(t, &[ent(t, "Anna Schulz", Label::Person)]);
+        assert_eq!(v.ampel, Ampel::Yellow);
+        let v = p.verdict(t, &[ent(t, "Leipzig", Label::Location)]);
+        assert_eq!(v.ampel, Ampel::Green);
+    }
+
+    #[test]
+    fn forwarded_thread_is_red() {
+        let p = Policy::default();
+        let t = "Von: Anna Schulz <a@x.de>\nAn: Jan Roth <j@x.de>\nBetreff: Rechnung\n\n> Von: Jan Roth\n> An: Anna Schulz";
+        let es = vec![
+            ent(t, "Anna Schulz", Label::Person),
+            ent(t, "a@x.de", Label::Email),
+            ent(t, "Jan Roth", Label::Person),
+            ent(t, "j@x.de", Label::Email),
+        ];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+    }
+
+    #[test]
+    fn sentence_bounds_skip_ordinals() {
+        let t = "Am 3. März war ich krank. Danach nicht.";
+        let s = t.find("krank").unwrap();
+        let (a, b) = sentence_around(t, s, s + 5);
+        assert_eq!(&t[a..b], "Am 3. März war ich krank");
+    }
+}

@@ -1,0 +1,1 @@
+//! The gRPC daemon (`ampel serve`).
