@@ -1,23 +1,72 @@
 //! Deterministic detectors: one file per detector family, lexicons as data
-//! files. Rules know nothing about models, fusion, policy or servers; they
-//! only turn text into [`Hit`]s (byte spans on char boundaries, possibly
-//! overlapping — fusion resolves overlaps).
+//! files under `lexicons/`. Rules know nothing about models, fusion, policy
+//! or servers; they only turn text into [`Hit`]s (byte spans on char
+//! boundaries, possibly overlapping — fusion resolves overlaps).
+//!
+//! | file | labels |
+//! |---|---|
+//! | `contact.rs` | EMAIL, URL, IP_ADDRESS, PHONE |
+//! | `bank.rs` | IBAN, CREDIT_CARD |
+//! | `ids.rs` | ID_NUMBER (keyword-led numbers, checksummed German IDs, plates) |
+//! | `dates.rs` | DATE |
+//! | `address.rs` | ADDRESS (street + number, PLZ + city) |
+//! | `names.rs` | PERSON (honorifics, greetings, signatures, given-name lexicon) |
+//! | `orgs.rs` | ORGANIZATION (legal forms), LOCATION (place lexicon) |
+//! | `art9.rs` | HEALTH, SPECIAL_CATEGORY (lexicons with inflections, compounds) |
+//! | `checksum.rs` | pure validators: mod-97, Luhn, Steuer-ID, … |
+//! | `lexicon.rs` | loading `lexicons/*.txt` into Aho-Corasick automata |
+
+use std::fmt::Debug;
 
 use crate::types::Hit;
 
+mod address;
+mod art9;
+mod bank;
+pub mod checksum;
+mod contact;
+mod dates;
+mod ids;
+mod lexicon;
+mod names;
+mod orgs;
+
+/// One detector family.
+pub(crate) trait Detector: Send + Sync + Debug {
+    /// Append every hit found in `text` to `out`.
+    fn detect(&self, text: &str, out: &mut Vec<Hit>);
+}
+
 /// Every rule family, compiled once and shared between threads.
 #[derive(Debug)]
-pub struct RuleSet {}
+pub struct RuleSet {
+    detectors: Vec<Box<dyn Detector>>,
+}
 
 impl RuleSet {
     /// Compile all rules and embedded lexicons.
     pub fn new() -> Self {
-        RuleSet {}
+        RuleSet {
+            detectors: vec![
+                Box::new(contact::Contact::new()),
+                Box::new(bank::Bank::new()),
+                Box::new(ids::Ids::new()),
+                Box::new(dates::Dates::new()),
+                Box::new(address::Address::new()),
+                Box::new(names::Names::new()),
+                Box::new(orgs::Orgs::new()),
+                Box::new(art9::Art9::new()),
+            ],
+        }
     }
 
     /// All raw hits of every rule family, in no particular order.
-    pub fn detect(&self, _text: &str) -> Vec<Hit> {
-        Vec::new()
+    pub fn detect(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for d in &self.detectors {
+            d.detect(text, &mut out);
+        }
+        out
     }
 }
 

@@ -1,0 +1,1 @@
+//! Pure checksum validators (stub: to be filled in).

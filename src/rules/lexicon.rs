@@ -1,0 +1,1 @@
+//! Lexicon loading (stub: to be filled in).
