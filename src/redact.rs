@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn mask_and_category() {
         let t = "Hallo Jörg!";
-        let e = [ent(6, 10, Label::Person)];
+        let e = [ent(6, 11, Label::Person)];
         assert_eq!(redact(t, &e, RedactMode::Mask).text, "Hallo ████!");
         assert_eq!(redact(t, &e, RedactMode::Category).text, "Hallo [PERSON]!");
         assert!(redact(t, &e, RedactMode::Mask).mapping.is_empty());
