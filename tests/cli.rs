@@ -95,7 +95,9 @@ fn jsonl_keeps_order_and_reports_bad_lines() {
     stdin.extend_from_slice(b"{broken\n");
     stdin.extend_from_slice(b"{\"id\":\"c\",\"nottext\":1}\n");
     stdin.extend_from_slice(b"\xc3\x28\n");
-    stdin.extend_from_slice(b"{\"id\":\"e\",\"text\":\"Durchschnittlicher Warenkorbwert: 85 \xe2\x82\xac\"}\n");
+    stdin.extend_from_slice(
+        b"{\"id\":\"e\",\"text\":\"Durchschnittlicher Warenkorbwert: 85 \xe2\x82\xac\"}\n",
+    );
     let out = ampel()
         .args(["analyze", "--jsonl", "--rules-only"])
         .write_stdin(stdin)
