@@ -23,7 +23,7 @@ Markup (see tests/data/customer/GUIDELINES.md):
 Checks (any error -> exit status 1, nothing written):
   labels are SPEC labels, no overlaps, text[start:end] == entity text, no
   whitespace at span edges, unique ids, IBANs pass mod-97, card numbers pass
-  Luhn, the verdict is consistent with the spans (GREEN: only ORGANIZATION,
+  Luhn, no title in PERSON / weekday in DATE / keyword at a span start, the verdict is consistent with the spans (GREEN: only ORGANIZATION,
   LOCATION, URL; YELLOW: some personal span and no Art. 9 span; RED: an Art. 9
   span or the "multi" flag).
 Warnings (printed, not fatal): e-mail/IBAN/URL/phone-looking strings outside
@@ -53,6 +53,13 @@ NON_PERSONAL = {"ORGANIZATION", "LOCATION", "URL"}
 AMPEL = {"GREEN", "YELLOW", "RED"}
 OPEN, CLOSE = "⟦", "⟧"
 HEADER = re.compile(r"^### id=")
+# Span-edge conventions from the guidelines that are easy to get wrong by hand.
+BAD_PERSON_START = re.compile(
+    r"^(Herr|Herrn|Frau|Hr\.|Fr\.|Dr\.|Prof\.|Familie|Fam\.|Dipl\.|Mag\.)\s", re.IGNORECASE)
+BAD_DATE_START = re.compile(
+    r"^(Mo|Di|Mi|Do|Fr|Sa|So|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b\.?,?\s")
+BAD_KEYWORD_START = re.compile(
+    r"^(Tel|Telefon|Fax|Mobil|IBAN|Kd|Kunden|Bestell|Vertrag|Ticket|E-Mail)\w*\.?:?\s", re.IGNORECASE)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_JOBS = [
@@ -136,6 +143,12 @@ def check_record(rec: dict, multi: bool) -> list[str]:
         if e["start"] < prev_end:
             errs.append(f"{rid}: overlapping entities at {e['start']}")
         prev_end = e["end"]
+        if e["label"] == "PERSON" and BAD_PERSON_START.match(e["text"]):
+            errs.append(f"{rid}: title/salutation inside PERSON span {e['text']!r}")
+        if e["label"] == "DATE" and BAD_DATE_START.match(e["text"]):
+            errs.append(f"{rid}: weekday inside DATE span {e['text']!r}")
+        if BAD_KEYWORD_START.match(e["text"]):
+            errs.append(f"{rid}: keyword inside {e['label']} span {e['text']!r}")
         if e["label"] == "IBAN" and not iban_is_valid(e["text"]):
             errs.append(f"{rid}: IBAN fails mod-97: {e['text']!r}")
         if e["label"] == "CREDIT_CARD" and not luhn_is_valid(e["text"]):
