@@ -59,7 +59,8 @@ BAD_PERSON_START = re.compile(
 BAD_DATE_START = re.compile(
     r"^(Mo|Di|Mi|Do|Fr|Sa|So|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b\.?,?\s")
 BAD_KEYWORD_START = re.compile(
-    r"^(Tel|Telefon|Fax|Mobil|IBAN|Kd|Kunden|Bestell|Vertrag|Ticket|E-Mail)\w*\.?:?\s", re.IGNORECASE)
+    r"^(Tel\.|Tel:|Telefon:?|Fax:?|Mobil:?|IBAN:?|Kd\.|Kdnr\.?|Kundennr\.?:?|Kundennummer:?"
+    r"|Bestellnr\.?:?|Bestellnummer:?|Vertragsnr\.?:?|Ticket:?|E-Mail:?)\s", re.IGNORECASE)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_JOBS = [
