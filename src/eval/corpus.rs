@@ -347,13 +347,10 @@ fn read_tokens(bytes: &[u8], cols: Columns) -> Corpus {
             };
             add(&outer, &mut entities);
             if rows.iter().any(|r| r.2.is_some()) {
-                let inner: Vec<&str> = rows
-                    .iter()
-                    .map(|r| r.2.as_deref().unwrap_or("O"))
-                    .collect();
+                let inner: Vec<&str> = rows.iter().map(|r| r.2.as_deref().unwrap_or("O")).collect();
                 add(&inner, &mut entities);
             }
-            entities.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+            entities.sort_by_key(|e| (e.start, e.end));
             any_entity |= !entities.is_empty();
             corpus.docs.push(GoldDoc {
                 id: format!("L{start_line}"),
@@ -554,7 +551,7 @@ fn jsonl_doc(no: usize, line: &str) -> Result<GoldDoc, String> {
             label: e.label.trim().to_string(),
         });
     }
-    entities.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    entities.sort_by_key(|e| (e.start, e.end));
     Ok(GoldDoc {
         id,
         text: raw.text,
@@ -563,18 +560,36 @@ fn jsonl_doc(no: usize, line: &str) -> Result<GoldDoc, String> {
     })
 }
 
-/// A short name for a corpus file: its stem, with the parent folder when
-/// the stem alone says little (e.g. `europarl/dev`).
+/// File stems too generic to name a corpus on their own.
+const GENERIC_STEMS: [&str; 9] = [
+    "dev",
+    "test",
+    "train",
+    "valid",
+    "validation",
+    "val",
+    "data",
+    "gold",
+    "eval",
+];
+
+/// A short name for a corpus file: its file name, prefixed with the
+/// parent folder when the stem is a bare split name (`europarl/dev.tsv`,
+/// but `ler_dev.conll`).
 pub fn corpus_name(path: &Path) -> String {
-    let stem = path
-        .file_stem()
+    let file = path
+        .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "corpus".to_string());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     match path.parent().and_then(|p| p.file_name()) {
-        Some(parent) if !stem.contains(&*parent.to_string_lossy()) => {
-            format!("{}/{stem}", parent.to_string_lossy())
+        Some(parent) if GENERIC_STEMS.contains(&stem.as_str()) => {
+            format!("{}/{file}", parent.to_string_lossy())
         }
-        _ => stem,
+        _ => file,
     }
 }
 
@@ -598,7 +613,9 @@ mod tests {
     }
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -652,7 +669,10 @@ mod tests {
         assert_eq!(c.scheme, Some(Scheme::Iob2));
         assert_eq!(c.malformed_lines, 0);
         let c = read_bytes(Format::Germeval, src.as_bytes(), true);
-        assert_eq!(spans(&c.docs[0]), pairs(&[("ORG", "Bank von England"), ("LOC", "England")]));
+        assert_eq!(
+            spans(&c.docs[0]),
+            pairs(&[("ORG", "Bank von England"), ("LOC", "England")])
+        );
     }
 
     #[test]
@@ -673,7 +693,10 @@ mod tests {
         let c = read_bytes(Format::Conll, legal.as_bytes(), false);
         assert_eq!(c.docs.len(), 1);
         assert_eq!(c.docs[0].text, "Herr Müller vom BGH");
-        assert_eq!(spans(&c.docs[0]), pairs(&[("PER", "Müller"), ("GRT", "BGH")]));
+        assert_eq!(
+            spans(&c.docs[0]),
+            pairs(&[("PER", "Müller"), ("GRT", "BGH")])
+        );
         let europarl = "-DOCSTART-\tO\n\nFrau\tFrau\tNN\tI-NC\tO\nRoth\tRoth\tNE\tI-NC\tI-PER\n,\t,\t$,\tO\tO\n# comment\n#\t#\tXY\tO\tO\n";
         let c = read_bytes(Format::Conll, europarl.as_bytes(), false);
         assert_eq!(c.docs.len(), 1);
@@ -719,8 +742,15 @@ mod tests {
         assert!("xml:a".parse::<DataSpec>().is_err());
         assert!("jsonl:".parse::<DataSpec>().is_err());
         assert!("a.jsonl".parse::<DataSpec>().is_err());
-        assert_eq!(corpus_name(Path::new("x/europarl/dev.tsv")), "europarl/dev");
-        assert_eq!(corpus_name(Path::new("legal/ler_dev.conll")), "legal/ler_dev");
+        assert_eq!(
+            corpus_name(Path::new("x/europarl/dev.tsv")),
+            "europarl/dev.tsv"
+        );
+        assert_eq!(
+            corpus_name(Path::new("legal/ler_dev.conll")),
+            "ler_dev.conll"
+        );
+        assert_eq!(corpus_name(Path::new("dev.tsv")), "dev.tsv");
     }
 
     #[test]

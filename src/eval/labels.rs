@@ -322,8 +322,8 @@ mod tests {
         assert_eq!(m.resolve("LOC"), Some(Target::Label(Label::Location)));
         assert_eq!(m.resolve("ORG"), Some(Target::Label(Label::Organization)));
         for l in [
-            "OTH", "PERderiv", "PERpart", "LOCderiv", "LOCpart", "ORGderiv", "ORGpart",
-            "OTHderiv", "OTHpart",
+            "OTH", "PERderiv", "PERpart", "LOCderiv", "LOCpart", "ORGderiv", "ORGpart", "OTHderiv",
+            "OTHpart",
         ] {
             assert_eq!(m.resolve(l), Some(Target::Ignore), "{l}");
         }

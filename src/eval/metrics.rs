@@ -349,12 +349,7 @@ impl Accumulator {
 
     /// Add one document.
     pub fn add(&mut self, d: &DocInput<'_>) {
-        let gold: Vec<Mention> = d
-            .gold
-            .iter()
-            .copied()
-            .filter(|g| g.start < g.end)
-            .collect();
+        let gold: Vec<Mention> = d.gold.iter().copied().filter(|g| g.start < g.end).collect();
         for g in &gold {
             self.evaluated.insert(g.label);
         }
@@ -375,11 +370,7 @@ impl Accumulator {
         self.use_.scored += scored.len();
 
         // Strict and overlap, per label.
-        let labels: BTreeSet<Label> = gold
-            .iter()
-            .chain(scored.iter())
-            .map(|m| m.label)
-            .collect();
+        let labels: BTreeSet<Label> = gold.iter().chain(scored.iter()).map(|m| m.label).collect();
         for l in labels {
             let g: Vec<&Mention> = gold.iter().filter(|m| m.label == l).collect();
             let p: Vec<&Mention> = scored.iter().filter(|m| m.label == l).collect();
@@ -440,7 +431,9 @@ impl Accumulator {
         let mut chars: Option<Vec<char>> = None;
         for g in &gold {
             let (s, e) = (g.start.min(n), g.end.min(n));
-            let covered = pred_mask.get(s..e).map_or(0, |m| m.iter().filter(|&&b| b).count());
+            let covered = pred_mask
+                .get(s..e)
+                .map_or(0, |m| m.iter().filter(|&&b| b).count());
             let entry = self.leak_gold.entry(g.label).or_default();
             entry.0 += e - s;
             entry.1 += covered;
@@ -577,12 +570,29 @@ mod tests {
     fn nested_gold_spans_match_one_to_one() {
         // Outer LOC [0,20) and inner LOC [10,20); one prediction [10,20).
         let m = run(
-            &[Mention::new(0, 20, Location), Mention::new(10, 20, Location)],
+            &[
+                Mention::new(0, 20, Location),
+                Mention::new(10, 20, Location),
+            ],
             &[],
             &[Mention::new(10, 20, Location)],
         );
-        assert_eq!(m.strict.micro.counts, Counts { tp: 1, fp: 0, fn_: 1 });
-        assert_eq!(m.overlap.micro.counts, Counts { tp: 1, fp: 0, fn_: 1 });
+        assert_eq!(
+            m.strict.micro.counts,
+            Counts {
+                tp: 1,
+                fp: 0,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            m.overlap.micro.counts,
+            Counts {
+                tp: 1,
+                fp: 0,
+                fn_: 1
+            }
+        );
         assert_eq!(m.leak.gold_chars, 20);
         assert_eq!(m.leak.covered_chars, 10);
         // Per-label leak sums span lengths (nested spans count twice).
@@ -592,7 +602,11 @@ mod tests {
 
     #[test]
     fn macro_skips_labels_without_gold_or_predictions() {
-        let m = run(&[Mention::new(0, 4, Person)], &[], &[Mention::new(0, 4, Person)]);
+        let m = run(
+            &[Mention::new(0, 4, Person)],
+            &[],
+            &[Mention::new(0, 4, Person)],
+        );
         assert_eq!(m.strict.macro_.f1, 1.0);
         assert_eq!(m.strict.per_label[&Location].f1, 0.0);
         assert_eq!(m.strict.per_label.len(), 2);

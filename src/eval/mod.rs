@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::analyzer::{AnalyzeOptions, Analyzer};
 use crate::text::Text;
-use crate::types::Label;
+use crate::types::{Entity, Label};
 
 pub mod corpus;
 pub mod labels;
@@ -259,10 +259,12 @@ pub fn run(
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
-            Some(MappingFile::parse(&src).map_err(|reason| EvalError::Mapping {
-                path: path.clone(),
-                reason,
-            })?)
+            Some(
+                MappingFile::parse(&src).map_err(|reason| EvalError::Mapping {
+                    path: path.clone(),
+                    reason,
+                })?,
+            )
         }
     };
     let modes = resolve_modes(&args.modes, analyzer.has_model())?;
@@ -386,6 +388,18 @@ fn progress_bar(total: u64, disabled: bool) -> ProgressBar {
     pb
 }
 
+/// Entities (byte spans) as code point [`Mention`]s.
+pub fn mentions(text: &str, entities: &[Entity]) -> Vec<Mention> {
+    let t = Text::new(text);
+    entities
+        .iter()
+        .map(|e| {
+            let (start, end) = t.char_span(e.span);
+            Mention::new(start, end, e.label)
+        })
+        .collect()
+}
+
 /// Gold spans of one document after label mapping.
 struct MappedDoc {
     gold: Vec<Mention>,
@@ -475,15 +489,7 @@ fn evaluate_corpus(
                     failed += 1;
                     continue;
                 };
-                let t = Text::new(&doc.text);
-                let predicted: Vec<Mention> = analysis
-                    .entities
-                    .iter()
-                    .map(|e| {
-                        let (s, e2) = t.char_span(e.span);
-                        Mention::new(s, e2, e.label)
-                    })
-                    .collect();
+                let predicted = mentions(&doc.text, &analysis.entities);
                 acc.add(&DocInput {
                     id: &doc.id,
                     text: &doc.text,
@@ -523,10 +529,7 @@ fn evaluate_corpus(
         scheme: corpus.scheme,
         docs_read,
         docs_evaluated: docs.len(),
-        tokens: docs
-            .iter()
-            .map(|d| speed::whitespace_tokens(&d.text))
-            .sum(),
+        tokens: docs.iter().map(|d| speed::whitespace_tokens(&d.text)).sum(),
         chars: docs.iter().map(|d| d.text.chars().count()).sum(),
         malformed_lines: corpus.malformed_lines,
         skipped_records: corpus.skipped_records,
@@ -587,6 +590,23 @@ mod tests {
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "kept in corpus order");
         assert_eq!(select(docs.clone(), Some(99), Some(1)).len(), 50);
         assert_eq!(select(docs, None, None).len(), 50);
+    }
+
+    #[test]
+    fn byte_spans_become_code_points() {
+        use crate::types::{Source, Span};
+        let text = "Grüße von Jürgen";
+        let start = text.find("Jürgen").unwrap();
+        let e = Entity {
+            span: Span::new(start, text.len()),
+            label: Label::Person,
+            score: 1.0,
+            source: Source::Rule,
+        };
+        assert_eq!(
+            mentions(text, &[e]),
+            vec![Mention::new(10, 16, Label::Person)]
+        );
     }
 
     #[test]

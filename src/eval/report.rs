@@ -519,7 +519,12 @@ pub fn markdown(r: &EvalReport) -> String {
                     ];
                     row.extend(prf(x.strict.per_label.get(l)));
                     row.extend(prf(x.overlap.per_label.get(l)));
-                    row.push(x.leak.per_label.get(l).map_or("–".into(), |k| pct(k.recall)));
+                    row.push(
+                        x.leak
+                            .per_label
+                            .get(l)
+                            .map_or("–".into(), |k| pct(k.recall)),
+                    );
                     row
                 })
                 .collect();
@@ -613,8 +618,9 @@ pub fn markdown(r: &EvalReport) -> String {
                     x.missed.len(),
                     MD_MISSED.min(x.missed.len())
                 );
-                let header: Vec<String> =
-                    ["doc", "label", "length", "text"].map(String::from).to_vec();
+                let header: Vec<String> = ["doc", "label", "length", "text"]
+                    .map(String::from)
+                    .to_vec();
                 let rows: Vec<Vec<String>> = x
                     .missed
                     .iter()
@@ -677,7 +683,11 @@ pub fn write_all(dir: &Path, r: &EvalReport) -> Result<Vec<PathBuf>, EvalError> 
     write_file(json_path, &json, &mut files)?;
     write_file(dir.join("eval.md"), &markdown(r), &mut files)?;
     for (c, sl) in r.corpora.iter().zip(slugs(r)) {
-        write_file(dir.join(format!("f1-{sl}.svg")), &svg::f1_chart(c), &mut files)?;
+        write_file(
+            dir.join(format!("f1-{sl}.svg")),
+            &svg::f1_chart(c),
+            &mut files,
+        )?;
         write_file(
             dir.join(format!("latency-{sl}.svg")),
             &svg::latency_chart(c),
@@ -702,7 +712,7 @@ mod tests {
 
     #[test]
     fn slugs_are_file_safe() {
-        assert_eq!(slug("germeval2014/dev"), "germeval2014-dev");
+        assert_eq!(slug("germeval2014/dev.tsv"), "germeval2014-dev-tsv");
         assert_eq!(slug("Ä//x y"), "x-y");
         assert_eq!(slug("///"), "corpus");
     }

@@ -101,7 +101,13 @@ impl SpeedRecorder {
         let mut sorted = self.latencies_ms.clone();
         sorted.sort_by(f64::total_cmp);
         let seconds = self.busy.as_secs_f64();
-        let per_s = |n: usize| if seconds > 0.0 { n as f64 / seconds } else { 0.0 };
+        let per_s = |n: usize| {
+            if seconds > 0.0 {
+                n as f64 / seconds
+            } else {
+                0.0
+            }
+        };
         Speed {
             docs: self.docs,
             tokens: self.tokens,

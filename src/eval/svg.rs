@@ -160,7 +160,15 @@ pub fn f1_chart(c: &CorpusReport) -> String {
             left + plot_w,
             if k == 0 { MUTED } else { GRID }
         );
-        text(&mut s, left - 8.0, yy + 4.0, 11, MUTED, "end", &format!("{:.0} %", v * 100.0));
+        text(
+            &mut s,
+            left - 8.0,
+            yy + 4.0,
+            11,
+            MUTED,
+            "end",
+            &format!("{:.0} %", v * 100.0),
+        );
     }
     y_title(&mut s, 22.0, top + plot_h / 2.0, "F1 (%)");
 
@@ -258,7 +266,9 @@ pub const BINS: usize = 40;
 /// Histogram of per-document latency on a log axis, one step area per mode,
 /// with p50 (solid) and p95 (dashed) markers.
 pub fn latency_chart(c: &CorpusReport) -> String {
-    let (left, top, plot_w, plot_h) = (72.0, 96.0, 620.0, 240.0);
+    let rows = c.modes.len().max(1) as f64;
+    let (left, plot_w, plot_h) = (72.0, 620.0, 240.0);
+    let top = 96.0 + 20.0 * (rows - 1.0);
     let width = left + plot_w + 32.0;
     let height = top + plot_h + 60.0;
     let title = format!("Latency per document — {}", c.name);
@@ -267,28 +277,35 @@ pub fn latency_chart(c: &CorpusReport) -> String {
         &mut s,
         &title,
         &format!(
-            "{} documents per mode · batch time shared by document length · log scale",
+            "{} documents per mode · batch time shared by document length · solid line p50, dashed p95",
             c.docs_evaluated
         ),
     );
-    let items: Vec<(String, &str, f64)> = c
-        .modes
-        .iter()
-        .map(|m| {
-            (
-                format!(
-                    "{}  p50 {} · p95 {} · p99 {} ms",
-                    m.mode.as_str(),
-                    short_ms(m.speed.p50_ms),
-                    short_ms(m.speed.p95_ms),
-                    short_ms(m.speed.p99_ms)
-                ),
-                mode_colour(m.mode),
-                1.0,
-            )
-        })
-        .collect();
-    legend(&mut s, 24.0, 76.0, &items);
+    // One legend row per mode: colour, name, percentiles.
+    for (i, m) in c.modes.iter().enumerate() {
+        let yy = 76.0 + 20.0 * i as f64;
+        legend(
+            &mut s,
+            24.0,
+            yy,
+            &[(m.mode.as_str().to_string(), mode_colour(m.mode), 1.0)],
+        );
+        text(
+            &mut s,
+            100.0,
+            yy,
+            12,
+            MUTED,
+            "start",
+            &format!(
+                "p50 {} ms · p95 {} ms · p99 {} ms · {} docs/s",
+                short_num(m.speed.p50_ms),
+                short_num(m.speed.p95_ms),
+                short_num(m.speed.p99_ms),
+                short_num(m.speed.docs_per_s)
+            ),
+        );
+    }
 
     const FLOOR: f64 = 1e-4;
     let all: Vec<f64> = c
@@ -319,6 +336,10 @@ pub fn latency_chart(c: &CorpusReport) -> String {
         lo = (mid / 10f64.sqrt()).max(FLOOR);
         hi = lo * 10.0;
     }
+    // Breathing room so no bar touches the frame.
+    let pad = (hi / lo).powf(0.04);
+    lo = (lo / pad).max(FLOOR * 0.5);
+    hi *= pad;
     let (llo, lhi) = (lo.log10(), hi.log10());
     let x = |v: f64| left + plot_w * ((v.max(lo).log10() - llo) / (lhi - llo)).clamp(0.0, 1.0);
     let bin_of = |v: f64| {
@@ -351,7 +372,15 @@ pub fn latency_chart(c: &CorpusReport) -> String {
             left + plot_w,
             if k == 0 { MUTED } else { GRID }
         );
-        text(&mut s, left - 8.0, yy + 4.0, 11, MUTED, "end", &format!("{:.0} %", v * 100.0));
+        text(
+            &mut s,
+            left - 8.0,
+            yy + 4.0,
+            11,
+            MUTED,
+            "end",
+            &format!("{:.0} %", v * 100.0),
+        );
     }
     for t in log_ticks(lo, hi) {
         let xx = x(t);
@@ -361,7 +390,15 @@ pub fn latency_chart(c: &CorpusReport) -> String {
             top + plot_h,
             top + plot_h + 5.0
         );
-        text(&mut s, xx, top + plot_h + 18.0, 11, MUTED, "middle", &tick_label(t));
+        text(
+            &mut s,
+            xx,
+            top + plot_h + 18.0,
+            11,
+            MUTED,
+            "middle",
+            &tick_label(t),
+        );
     }
     text(
         &mut s,
@@ -401,16 +438,24 @@ pub fn latency_chart(c: &CorpusReport) -> String {
                     r#"<line x1="{xx:.1}" y1="{top:.1}" x2="{xx:.1}" y2="{:.1}" stroke="{colour}" stroke-width="1.4" stroke-dasharray="{dash}"><title>{} {name} {} ms</title></line>"#,
                     top + plot_h,
                     m.mode.as_str(),
-                    short_ms(v)
+                    short_num(v)
                 );
             }
         }
     }
+    // The axis on top of the areas' baselines.
+    let _ = writeln!(
+        s,
+        r#"<line x1="{left:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{MUTED}" stroke-width="1"/>"#,
+        top + plot_h,
+        left + plot_w,
+        top + plot_h
+    );
     s.push_str("</svg>\n");
     s
 }
 
-fn short_ms(v: f64) -> String {
+fn short_num(v: f64) -> String {
     if v < 0.1 {
         format!("{v:.3}")
     } else if v < 10.0 {
@@ -423,6 +468,112 @@ fn short_ms(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::metrics::{Counts, Metrics, Prf};
+    use crate::eval::report::{CorpusReport, ModeReport};
+    use crate::eval::speed::SpeedRecorder;
+    use crate::types::Label;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    /// A corpus report with three modes and made-up numbers.
+    fn sample() -> CorpusReport {
+        let labels = [Label::Person, Label::Organization, Label::Location];
+        let modes = Mode::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, &mode)| {
+                let mut metrics = Metrics::default();
+                for (i, l) in labels.iter().enumerate() {
+                    let tp = 20 + 15 * k + 10 * i;
+                    let c = Counts {
+                        tp,
+                        fp: 30 - 5 * i,
+                        fn_: 40 - 10 * k,
+                    };
+                    metrics.strict.per_label.insert(*l, Prf::from_counts(c));
+                    let c = Counts {
+                        tp: tp + 12,
+                        fp: 18,
+                        fn_: 28 - 10 * k,
+                    };
+                    metrics.overlap.per_label.insert(*l, Prf::from_counts(c));
+                }
+                metrics.strict.micro = Prf::from_counts(Counts {
+                    tp: 70,
+                    fp: 40,
+                    fn_: 50,
+                });
+                metrics.overlap.micro = Prf::from_counts(Counts {
+                    tp: 90,
+                    fp: 20,
+                    fn_: 30,
+                });
+                let mut rec = SpeedRecorder::new();
+                for d in 0..300u64 {
+                    let base = [0.05, 4.0, 4.3][k];
+                    let us = (base * 1000.0 * (1.0 + ((d * 7919) % 97) as f64 / 40.0)) as u64;
+                    rec.record(&["ein Satz"], Duration::from_micros(us.max(1)));
+                }
+                ModeReport {
+                    mode,
+                    failed_docs: 0,
+                    metrics,
+                    speed: rec.finish(),
+                }
+            })
+            .collect();
+        CorpusReport {
+            name: "germeval2014/dev.tsv".into(),
+            format: crate::eval::corpus::Format::Germeval,
+            path: "dev.tsv".into(),
+            mapping: "germeval".into(),
+            scheme: None,
+            docs_read: 300,
+            docs_evaluated: 300,
+            tokens: 600,
+            chars: 2400,
+            malformed_lines: 0,
+            skipped_records: 0,
+            problems: Vec::new(),
+            gold_ampel_docs: 0,
+            gold_by_label: BTreeMap::new(),
+            ignored_labels: BTreeMap::new(),
+            unmapped_labels: BTreeMap::new(),
+            evaluated_labels: labels.to_vec(),
+            modes,
+        }
+    }
+
+    #[test]
+    fn f1_chart_has_a_bar_pair_per_label_and_mode() {
+        let svg = f1_chart(&sample());
+        // 3 labels + micro, 3 modes, strict and overlap bar each.
+        assert_eq!(svg.matches("<g><title>").count(), 12);
+        for m in Mode::ALL {
+            assert_eq!(svg.matches(mode_colour(m)).count(), 4 * 2 + 1, "{m:?}");
+        }
+        assert!(svg.contains(">ORGANIZATION</text>"));
+        assert!(svg.contains(">micro avg</text>"));
+        assert!(svg.contains("F1 per label — germeval2014/dev.tsv"));
+    }
+
+    #[test]
+    fn latency_chart_has_one_area_and_two_markers_per_mode() {
+        let svg = latency_chart(&sample());
+        assert_eq!(svg.matches("<path ").count(), 3);
+        assert_eq!(svg.matches("</title></line>").count(), 6);
+        assert!(svg.contains("latency per document (ms, log scale)"));
+        let mut empty = sample();
+        empty.modes.clear();
+        assert!(latency_chart(&empty).contains("no documents"));
+    }
+
+    #[test]
+    #[ignore = "scratch: writes sample charts to /tmp"]
+    fn dump_sample_charts() {
+        std::fs::write("/tmp/f1.svg", f1_chart(&sample())).unwrap();
+        std::fs::write("/tmp/latency.svg", latency_chart(&sample())).unwrap();
+    }
 
     #[test]
     fn escaping() {
@@ -431,8 +582,14 @@ mod tests {
 
     #[test]
     fn log_ticks_cover_the_range() {
-        assert_eq!(log_ticks(0.1, 10.0), vec![0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]);
-        assert_eq!(log_ticks(0.001, 1000.0), vec![0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]);
+        assert_eq!(
+            log_ticks(0.1, 10.0),
+            vec![0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
+        );
+        assert_eq!(
+            log_ticks(0.001, 1000.0),
+            vec![0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+        );
         assert_eq!(tick_label(0.05), "0.05");
         assert_eq!(tick_label(20.0), "20");
         assert_eq!(nice_max(0.31), 0.5);
