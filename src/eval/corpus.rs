@@ -401,7 +401,7 @@ fn read_tokens(bytes: &[u8], cols: Columns) -> Corpus {
 
 /// Decode BIO tags (IOB1 or IOB2) into token ranges `[a, b)` with their
 /// types. The flag says whether any entity started with `I-` (IOB1).
-/// Tags must be valid (see [`valid_tag`]); anything else counts as `O`.
+/// Anything but `B-X` and `I-X` counts as `O`.
 pub fn decode_bio(tags: &[&str]) -> (Vec<(usize, usize, String)>, bool) {
     let mut out: Vec<(usize, usize, String)> = Vec::new();
     let mut open: Option<(usize, &str)> = None;

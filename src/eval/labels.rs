@@ -112,11 +112,19 @@ impl Preset {
             .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
     }
 
-    /// Choose a preset from a corpus path and format: a path that mentions
-    /// `germeval`, `legal`/`ler_` or `europarl` picks that corpus; otherwise the
+    /// Choose a preset from a corpus path and format: a file name or parent
+    /// folder that mentions `germeval`, `legal`/`ler_` or `europarl` picks
+    /// that corpus; otherwise the
     /// `germeval` format picks `germeval` and everything else `generic`.
     pub fn detect(format_is_germeval: bool, path: &Path) -> Preset {
-        let p = path.to_string_lossy().to_ascii_lowercase();
+        // Only the file name and its folder, not where the checkout lives.
+        let p: String = path
+            .components()
+            .rev()
+            .take(2)
+            .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join("/");
         if p.contains("germeval") {
             Preset::Germeval
         } else if p.contains("europarl") {
@@ -365,6 +373,11 @@ mod tests {
         );
         assert_eq!(Preset::detect(true, Path::new("a.tsv")), Preset::Germeval);
         assert_eq!(Preset::detect(false, Path::new("a.tsv")), Preset::Generic);
+        assert_eq!(
+            Preset::detect(false, Path::new("/home/germeval/work/gold/x.jsonl")),
+            Preset::Generic,
+            "folders above the parent do not count"
+        );
     }
 
     #[test]

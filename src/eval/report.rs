@@ -654,7 +654,7 @@ const METHOD: &str = "## How to read these numbers
 - Only labels the corpus annotates are scored. Predictions of other labels (for example DATE on GermEval) are left out of precision and over-redaction, but still count for leak recall.
 - Gold spans mapped to `ignore` (GermEval OTH, `*deriv`, `*part`; legal citations; Europarl MISC) and unmapped labels neither reward nor penalise: a prediction that only hits them is left out.
 - Token corpora are detokenised with single spaces, without a space before `, . ; : ! ? ) ] “` and after `( [ „`.
-- Latency is the wall time of a batch shared among its documents by length; `--batch-size 1` measures single calls. Tokens are whitespace-separated words.
+- Latency is the wall time of a batch shared among its documents by length; `--batch-size 1` measures single calls. One untimed warm-up batch precedes each mode. Tokens are whitespace-separated words; peak RSS is the whole process' high-water mark.
 - 0/0 counts as 0. Macro averages are unweighted means over labels with gold spans or predictions.
 ";
 

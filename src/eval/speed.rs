@@ -5,7 +5,8 @@
 //! proportion to their length in bytes, so a document's *latency* is its
 //! share of the batch it rode in; with `--batch-size 1` it is the exact
 //! time of one `analyze` call. Throughput counts only time spent inside the
-//! analyzer (no reading, no scoring). Tokens are whitespace-separated words
+//! analyzer (no reading, no scoring); one untimed warm-up batch precedes
+//! each mode. Tokens are whitespace-separated words
 //! of the document text, not model sub-word tokens. Percentiles use the
 //! nearest-rank method. Peak memory is the process' peak resident set size
 //! (`VmHWM` in `/proc/self/status`, Linux only) over the whole run.
