@@ -576,4 +576,24 @@ mod tests {
         std::fs::write(dir.join("ampel-f1.svg"), f1_chart(&sample())).unwrap();
         std::fs::write(dir.join("ampel-latency.svg"), latency_chart(&sample())).unwrap();
     }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(esc("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&#39; ");
+    }
+
+    #[test]
+    fn log_ticks_cover_the_range() {
+        assert_eq!(
+            log_ticks(0.1, 10.0),
+            vec![0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
+        );
+        assert_eq!(
+            log_ticks(0.001, 1000.0),
+            vec![0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0]
+        );
+        assert_eq!(tick_label(0.05), "0.05");
+        assert_eq!(tick_label(20.0), "20");
+        assert_eq!(nice_max(0.31), 0.5);
+    }
 }
