@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Fine-tune the German NER tagger on CPU (PyTorch), then export it for the Rust runtime.
+
+Reads the word-level BIO examples written by training/data/prepare.py, trains a
+BERT encoder (the first --layers layers of the base) plus a linear token
+classification head, evaluates on the 500 held-out GermEval dev sentences
+(strict span F1, PER/LOC/ORG) and on the synthetic dev split, and exports
+models/ampel-ner-de/ (see export.py).
+
+Schedule: AdamW, linear warm-up then linear decay to zero. With --minutes N the
+schedule runs on wall-clock *training* time (evaluation excluded) and training
+stops when N minutes are used; with --steps N it runs on steps.
+
+Each step draws a batch from the sources in proportion to --mix (examples are
+drawn in groups of 8 batches and sorted by length inside the group to cut
+padding). Labels sit on each word's first non-bare piece; other pieces get -100.
+
+Example (the documented full run):
+  python training/train/train.py --base /work/train-work/e5-de-hf --layers 6 --minutes 70
+Smoke run:
+  python training/train/train.py --layers 2 --minutes 1 --eval-every 0.5
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+import torch
+from torch.nn import functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import Scores, encode_words, windows  # noqa: E402
+from model import LABEL2ID, LABELS, BertTagger, load_base, toy_config, init_weights  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+
+
+def load_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def featurize(tok, rows, max_len):
+    """Examples -> list of (ids, label_positions, label_ids) windows, plus word-level alignment for eval."""
+    out = []
+    cls_id, sep_id = tok.token_to_id("<s>"), tok.token_to_id("</s>")
+    for r in rows:
+        ids, first, wstart = encode_words(tok, r["words"])
+        npw = [(wstart[w + 1] if w + 1 < len(wstart) else len(ids)) - wstart[w] for w in range(len(wstart))]
+        for a, b in windows(npw, max_len - 2):
+            if a == b:
+                continue
+            p0 = wstart[a] if a < len(wstart) else len(ids)
+            p1 = wstart[b] if b < len(wstart) else len(ids)
+            wid = [cls_id] + ids[p0:p1][: max_len - 2] + [sep_id]
+            pos = [first[w] - p0 + 1 for w in range(a, b)]
+            pos = [p if p < len(wid) - 1 else len(wid) - 2 for p in pos]
+            lab = [LABEL2ID[t] for t in r["labels"][a:b]]
+            out.append({"src": r["src"], "id": r["id"], "ids": wid, "pos": pos, "lab": lab, "w0": a})
+    return out
+
+
+def collate(batch, pad_id):
+    n = max(len(x["ids"]) for x in batch)
+    ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
+    attn = torch.zeros((len(batch), n), dtype=torch.long)
+    tgt = torch.full((len(batch), n), -100, dtype=torch.long)
+    for i, x in enumerate(batch):
+        ids[i, : len(x["ids"])] = torch.tensor(x["ids"])
+        attn[i, : len(x["ids"])] = 1
+        for p, lab in zip(x["pos"], x["lab"]):
+            tgt[i, p] = lab
+    return ids, attn, tgt
+
+
+@torch.no_grad()
+def predict(model, feats, pad_id, bs=32):
+    """-> list of predicted label-name lists, one per feature window."""
+    model.eval()
+    order = sorted(range(len(feats)), key=lambda i: len(feats[i]["ids"]))
+    preds = [None] * len(feats)
+    for k in range(0, len(order), bs):
+        idx = order[k:k + bs]
+        ids, attn, _ = collate([feats[i] for i in idx], pad_id)
+        am = model(ids, attn).argmax(-1)
+        for j, i in enumerate(idx):
+            preds[i] = [LABELS[am[j, p]] for p in feats[i]["pos"]]
+    model.train()
+    return preds
+
+
+def evaluate(model, feats, pad_id, types=None):
+    preds = predict(model, feats, pad_id)
+    # re-join windows of the same example
+    gold_by, pred_by = {}, {}
+    for f, p in zip(feats, preds):
+        gold_by.setdefault(f["id"], []).append((f["w0"], [LABELS[x] for x in f["lab"]], p))
+    sc = Scores()
+    for parts in gold_by.values():
+        parts.sort(key=lambda t: t[0])
+        sc.add([g for _, gl, _ in parts for g in gl], [q for _, _, pl in parts for q in pl])
+    del pred_by
+    return sc.table(types)
+
+
+def fmt(table):
+    return " ".join(f"{t}={v[2]:.3f}" for t, v in table.items())
+
+
+def batches(feats_by_src, mix, bs, rng):
+    srcs = [s for s in mix if feats_by_src.get(s)]
+    weights = [mix[s] for s in srcs]
+    while True:
+        group = [rng.choice(feats_by_src[rng.choices(srcs, weights)[0]]) for _ in range(bs * 8)]
+        group.sort(key=lambda x: len(x["ids"]))
+        chunks = [group[i:i + bs] for i in range(0, len(group), bs)]
+        rng.shuffle(chunks)
+        yield from chunks
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", default="/work/train-work/e5-de-hf", help="HF BERT folder (config.json, model.safetensors, tokenizer.json)")
+    ap.add_argument("--toy", action="store_true", help="tiny random BERT with the base's tokenizer (pipeline tests only)")
+    ap.add_argument("--data", default="/work/train-work/prepared")
+    ap.add_argument("--layers", type=int, default=6, help="keep only the first K encoder layers")
+    ap.add_argument("--minutes", type=float, default=None, help="training time budget (evaluation excluded)")
+    ap.add_argument("--steps", type=int, default=None, help="step budget (when --minutes is not given)")
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--max-len", type=int, default=160, help="pieces per window incl. <s> and </s>")
+    ap.add_argument("--lr", type=float, default=1e-4, help="peak learning rate of the encoder")
+    ap.add_argument("--head-lr", type=float, default=1e-3)
+    ap.add_argument("--emb-lr", type=float, default=None, help="word embedding lr (default: --lr)")
+    ap.add_argument("--freeze-embeddings", action="store_true", help="do not train the word embedding matrix (default when vocab > 100k)")
+    ap.add_argument("--warmup", type=float, default=0.06, help="fraction of the budget")
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--mix", default="synth=0.45,germeval=0.25,ler=0.15,europarl=0.15")
+    ap.add_argument("--eval-every", type=float, default=10.0, help="minutes of training between evaluations")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--run-dir", default="/work/train-work/run")
+    ap.add_argument("--export-dir", default=os.path.join(REPO, "models", "ampel-ner-de"))
+    ap.add_argument("--no-export", action="store_true")
+    a = ap.parse_args()
+    if a.minutes is None and a.steps is None:
+        a.minutes = 70.0
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    rng = random.Random(a.seed)
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(os.path.join(a.base, "tokenizer.json"))
+    pad_id = tok.token_to_id("<pad>")
+    if a.toy:
+        cfg = toy_config(tok.get_vocab_size())
+        model = BertTagger(cfg)
+        init_weights(model)
+    else:
+        model = load_base(a.base, a.layers)
+    cfg = model.config
+    vocab = cfg["vocab_size"]
+    freeze = a.freeze_embeddings or vocab > 100_000
+    if freeze:
+        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    nparams = sum(p.numel() for p in model.parameters())
+    print(f"model: {cfg['num_hidden_layers']} layers, hidden {cfg['hidden_size']}, vocab {vocab}, {nparams / 1e6:.1f}M params,"
+          f" word embeddings {'frozen' if freeze else 'trained'}", flush=True)
+
+    t0 = time.time()
+    train_rows = load_jsonl(os.path.join(a.data, "train.jsonl"))
+    feats = featurize(tok, train_rows, a.max_len)
+    by_src = {}
+    for f in feats:
+        by_src.setdefault(f["src"], []).append(f)
+    dev_ge = featurize(tok, load_jsonl(os.path.join(a.data, "dev_germeval.jsonl")), a.max_len)
+    dsp = os.path.join(a.data, "dev_synth.jsonl")
+    dev_sy = featurize(tok, load_jsonl(dsp), a.max_len) if os.path.exists(dsp) else []
+    print(f"features: {', '.join(f'{k}={len(v)}' for k, v in sorted(by_src.items()))}; dev germeval={len(dev_ge)} synth={len(dev_sy)}"
+          f" ({time.time() - t0:.0f}s)", flush=True)
+
+    mix = {kv.split("=")[0]: float(kv.split("=")[1]) for kv in a.mix.split(",")}
+    emb_lr = a.emb_lr if a.emb_lr is not None else a.lr
+    groups = {"decay": [], "nodecay": [], "head": [], "emb": []}
+    for n, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        if n.startswith("classifier."):
+            groups["head"].append(p)
+        elif n == "bert.embeddings.word_embeddings.weight":
+            groups["emb"].append(p)
+        elif n.endswith("bias") or "LayerNorm" in n:
+            groups["nodecay"].append(p)
+        else:
+            groups["decay"].append(p)
+    pg = [{"params": groups["decay"], "lr": a.lr, "weight_decay": a.weight_decay},
+          {"params": groups["nodecay"], "lr": a.lr, "weight_decay": 0.0},
+          {"params": groups["head"], "lr": a.head_lr, "weight_decay": 0.0},
+          {"params": groups["emb"], "lr": emb_lr, "weight_decay": 0.0}]
+    pg = [g for g in pg if g["params"]]
+    for g in pg:
+        g["peak"] = g["lr"]
+    opt = torch.optim.AdamW(pg, betas=(0.9, 0.999), eps=1e-8)
+
+    budget = a.minutes * 60 if a.minutes is not None else None
+    train_time, step, tokens = 0.0, 0, 0
+    next_eval = a.eval_every * 60
+    it = batches(by_src, mix, a.batch_size, rng)
+    log_loss, log_n, t_log = 0.0, 0, time.time()
+    history = []
+    model.train()
+    while True:
+        frac = train_time / budget if budget else step / a.steps
+        if frac >= 1.0:
+            break
+        scale = frac / a.warmup if frac < a.warmup else max(0.0, (1 - frac) / (1 - a.warmup))
+        for g in opt.param_groups:
+            g["lr"] = g["peak"] * scale
+        ts = time.time()
+        ids, attn, tgt = collate(next(it), pad_id)
+        logits = model(ids, attn)
+        loss = F.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), ignore_index=-100)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        train_time += time.time() - ts
+        step += 1
+        tokens += int(attn.sum())
+        log_loss += loss.item()
+        log_n += 1
+        if step % 50 == 0 or step == 10:
+            print(f"step {step} train {train_time / 60:.1f} min  loss {log_loss / log_n:.4f}  lr {opt.param_groups[0]['lr']:.2e}"
+                  f"  {train_time / step:.3f} s/step  {tokens / train_time:.0f} pieces/s", flush=True)
+            log_loss, log_n = 0.0, 0
+        if train_time >= next_eval:
+            next_eval += a.eval_every * 60
+            history.append(run_eval(model, dev_ge, dev_sy, pad_id, step, train_time))
+    history.append(run_eval(model, dev_ge, dev_sy, pad_id, step, train_time))
+    print(f"done: {step} steps in {train_time / 60:.1f} min training ({train_time / max(step, 1):.3f} s/step,"
+          f" batch {a.batch_size}), wall {(time.time() - t0) / 60:.1f} min", flush=True)
+
+    os.makedirs(a.run_dir, exist_ok=True)
+    torch.save({"config": cfg, "state_dict": model.state_dict(), "args": vars(a), "history": history},
+               os.path.join(a.run_dir, "checkpoint.pt"))
+    summary = {"args": vars(a), "steps": step, "train_minutes": train_time / 60, "s_per_step": train_time / max(step, 1),
+               "pieces_per_s": tokens / max(train_time, 1e-9), "history": history}
+    with open(os.path.join(a.run_dir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    if not a.no_export:
+        from export import export
+
+        export(model, a.base, a.export_dir, summary)
+
+
+def run_eval(model, dev_ge, dev_sy, pad_id, step, train_time):
+    te = time.time()
+    ge = evaluate(model, dev_ge, pad_id, ["PERSON", "LOCATION", "ORGANIZATION"])
+    sy = evaluate(model, dev_sy, pad_id) if dev_sy else {}
+    print(f"[eval step {step}, {train_time / 60:.1f} min] germeval-heldout strict F1: {fmt(ge)} | synth-dev: {fmt(sy)}"
+          f" ({time.time() - te:.0f}s)", flush=True)
+    return {"step": step, "train_minutes": train_time / 60,
+            "germeval_heldout": {k: dict(zip(("p", "r", "f1", "support"), v)) for k, v in ge.items()},
+            "synth_dev": {k: dict(zip(("p", "r", "f1", "support"), v)) for k, v in sy.items()}}
+
+
+if __name__ == "__main__":
+    main()
