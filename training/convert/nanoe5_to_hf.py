@@ -78,7 +78,7 @@ def bert_config(b: e5bin.E5Bin, vocab_size: int | None = None) -> dict:
         "max_position_embeddings": b.max_pos,
         "type_vocab_size": b.type_vocab,
         "vocab_size": vocab_size if vocab_size is not None else b.vocab_rows,
-        "layer_norm_eps": float(np.float32(b.eps)),
+        "layer_norm_eps": float(f"{b.eps:.6g}"),  # 1e-12 (stored as f32)
         "initializer_range": 0.02,
         "pad_token_id": b.pad,
         "bos_token_id": b.bos,

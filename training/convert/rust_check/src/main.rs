@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(tok_path), Some(input)) = (args.get(1), args.get(2)) else {
         return Err("usage: tokenizer-check TOKENIZER_JSON INPUT_JSONL".into());
@@ -26,7 +26,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let text = v["text"].as_str().ok_or("missing text")?;
         let enc = tok.encode(text, true)?;
         let offsets: Vec<[usize; 2]> = enc.get_offsets().iter().map(|&(s, e)| [s, e]).collect();
-        let slices_valid = offsets.iter().all(|&[s, e]| s <= e && text.get(s..e).is_some());
+        let slices_valid = offsets
+            .iter()
+            .all(|&[s, e]| s <= e && text.get(s..e).is_some());
         let row = serde_json::json!({
             "ids": enc.get_ids(),
             "offsets": offsets,
