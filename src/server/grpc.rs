@@ -412,7 +412,15 @@ async fn answer_stream(
         items += 1;
         bytes_total += bytes;
         let res = match pending {
-            Ok(p) => p.wait(call.deadline).await,
+            // Stop waiting as soon as the client is gone: returning drops
+            // every pending ticket, and the worker skips their jobs.
+            Ok(p) => tokio::select! {
+                r = p.wait(call.deadline) => r,
+                () = out_tx.closed() => {
+                    end = Some(Status::cancelled("the client went away"));
+                    break;
+                }
+            },
             Err(e) => Err(e),
         };
         let result = match res {

@@ -49,7 +49,7 @@ pub use auth::Token;
 pub use bench::{bench, BenchArgs};
 pub use config::{Hook, Hooks, Limits, Listen, ServeArgs, ServeConfig};
 pub use error::ServerError;
-pub use seal::SealKey;
+pub use seal::{SealError, SealKey, Sealer};
 
 use engine::Engine;
 use grpc::{AmpelService, MessageLimit};
