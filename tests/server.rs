@@ -894,3 +894,40 @@ async fn stream_disconnect_cancels_pending_work() {
     );
     d.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn load_generator_reports_a_markdown_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "bench-token\n").unwrap();
+    let d = Daemon::start(ServeConfig {
+        token: Some(Token::from_file(&token_file).unwrap()),
+        ..ServeConfig::new()
+    })
+    .await;
+    d.wait_serving().await;
+    let args = ampel::server::BenchArgs {
+        addr: d.addr.to_string(),
+        token_file: Some(token_file),
+        concurrency: vec![1, 4],
+        requests: 40,
+        warmup: 4,
+        ..Default::default()
+    };
+    let report = ampel::server::bench(&args).await.unwrap();
+    assert!(report.contains(
+        "| concurrency | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |"
+    ));
+    assert!(report.contains("rules only"), "{report}");
+    let rows: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("| 1 |") || l.starts_with("| 4 |"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{report}");
+    for row in rows {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[2], "40", "all requests measured: {row}");
+        assert_eq!(cells[3], "0", "no errors: {row}");
+    }
+    d.stop().await.unwrap();
+}

@@ -495,6 +495,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_flag_has_help_and_an_env_var() {
+        use clap::CommandFactory;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        for arg in cmd.get_arguments().filter(|a| a.get_long().is_some()) {
+            let name = arg.get_long().unwrap();
+            if name == "help" {
+                continue;
+            }
+            assert!(arg.get_help().is_some(), "--{name} has no help");
+            let env = arg
+                .get_env()
+                .unwrap_or_else(|| panic!("--{name} has no env var"));
+            assert_eq!(
+                env.to_str().unwrap(),
+                format!("AMPEL_{}", name.to_uppercase().replace('-', "_"))
+            );
+        }
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_duration("15"), Ok(Duration::from_secs(15)));
