@@ -25,8 +25,9 @@ use super::ServerError;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
 /// Default maximum gRPC message size (the gRPC convention, 4 MiB).
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 << 20;
-/// Default maximum text size (1 MiB; the analyzer's own limit also applies).
-pub const DEFAULT_MAX_TEXT_BYTES: usize = 1 << 20;
+/// Room for protobuf framing and options next to the largest text: the
+/// message limit is never below `max_text_bytes` plus this.
+pub const MESSAGE_OVERHEAD_BYTES: usize = 64 << 10;
 /// Default queue capacity in texts.
 pub const DEFAULT_QUEUE_CAPACITY: usize = 256;
 /// Default maximum number of texts per batch.
@@ -92,15 +93,11 @@ pub struct ServeArgs {
     pub restore_ttl: Option<Duration>,
 
     /// Largest gRPC message accepted, in bytes; a larger one fails with
-    /// RESOURCE_EXHAUSTED [default: 4194304].
+    /// RESOURCE_EXHAUSTED. Raised automatically to --max-text-bytes + 64 KiB
+    /// when smaller. A text over --max-text-bytes (the engine's limit) fails
+    /// with INVALID_ARGUMENT [default: 4194304].
     #[arg(long, env = "AMPEL_MAX_MESSAGE_BYTES", value_name = "BYTES")]
     pub max_message_bytes: Option<usize>,
-
-    /// Largest text accepted, in UTF-8 bytes; a larger one fails with
-    /// INVALID_ARGUMENT [default: 1048576, and never above the engine's own
-    /// limit].
-    #[arg(long, env = "AMPEL_MAX_TEXT_BYTES", value_name = "BYTES")]
-    pub max_text_bytes: Option<usize>,
 
     /// Texts that may wait for the analysis worker. When the queue is full a
     /// unary call fails at once with RESOURCE_EXHAUSTED (retry with backoff);
@@ -150,7 +147,6 @@ struct FileConfig {
     key_file: Option<PathBuf>,
     restore_ttl: Option<String>,
     max_message_bytes: Option<usize>,
-    max_text_bytes: Option<usize>,
     queue_capacity: Option<usize>,
     max_batch_texts: Option<usize>,
     max_batch_chars: Option<usize>,
@@ -181,9 +177,12 @@ impl fmt::Display for Listen {
 /// Sizes and batching limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest gRPC message in bytes.
+    /// Largest gRPC message in bytes (raised to `max_text_bytes` +
+    /// [`MESSAGE_OVERHEAD_BYTES`] when smaller).
     pub max_message_bytes: usize,
-    /// Largest text in UTF-8 bytes.
+    /// Largest text in UTF-8 bytes; the analyzer's own limit
+    /// ([`crate::Analyzer::max_text_bytes`], set by `--max-text-bytes`) caps
+    /// it. Default: no extra server limit.
     pub max_text_bytes: usize,
     /// Queue capacity in texts.
     pub queue_capacity: usize,
@@ -201,7 +200,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
-            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+            max_text_bytes: usize::MAX,
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
             max_batch_texts: DEFAULT_MAX_BATCH_TEXTS,
             max_batch_chars: DEFAULT_MAX_BATCH_CHARS,
@@ -373,11 +372,7 @@ impl ServeArgs {
                 file.max_message_bytes,
                 DEFAULT_MAX_MESSAGE_BYTES,
             ),
-            max_text_bytes: pick(
-                self.max_text_bytes,
-                file.max_text_bytes,
-                DEFAULT_MAX_TEXT_BYTES,
-            ),
+            max_text_bytes: usize::MAX,
             queue_capacity: pick(
                 self.queue_capacity,
                 file.queue_capacity,
@@ -422,7 +417,6 @@ impl ServeArgs {
 fn validate_limits(l: &Limits) -> Result<(), ServerError> {
     for (name, v) in [
         ("--max-message-bytes", l.max_message_bytes),
-        ("--max-text-bytes", l.max_text_bytes),
         ("--queue-capacity", l.queue_capacity),
         ("--max-batch-texts", l.max_batch_texts),
         ("--max-batch-chars", l.max_batch_chars),
@@ -431,12 +425,6 @@ fn validate_limits(l: &Limits) -> Result<(), ServerError> {
         if v == 0 {
             return Err(config_err(format!("{name} must be at least 1")));
         }
-    }
-    if l.max_message_bytes < l.max_text_bytes {
-        return Err(config_err(format!(
-            "--max-message-bytes ({}) must be at least --max-text-bytes ({})",
-            l.max_message_bytes, l.max_text_bytes
-        )));
     }
     if l.stream_window > l.queue_capacity {
         return Err(config_err(format!(

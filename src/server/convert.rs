@@ -234,7 +234,7 @@ mod tests {
             score: 0.9,
             source: Source::Rule,
         };
-        let pb = entities_to_pb(text, &[e.clone()]);
+        let pb = entities_to_pb(text, std::slice::from_ref(&e));
         assert_eq!((pb[0].byte_start, pb[0].byte_end), (10, 15));
         assert_eq!((pb[0].start, pb[0].end), (8, 13));
         assert_eq!(label_counts(&[e.clone(), e]), "PERSON=2");

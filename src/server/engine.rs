@@ -98,6 +98,11 @@ impl Engine {
     pub(crate) fn start(cfg: &ServeConfig, analyzer: Arc<Analyzer>) -> Result<Self, ServerError> {
         let mut limits = cfg.limits.clone();
         limits.max_text_bytes = limits.max_text_bytes.min(analyzer.max_text_bytes());
+        limits.max_message_bytes = limits.max_message_bytes.max(
+            limits
+                .max_text_bytes
+                .saturating_add(super::config::MESSAGE_OVERHEAD_BYTES),
+        );
         let info = EngineInfo {
             model: analyzer.model_info().cloned(),
             policy_version: analyzer.policy().version.clone(),

@@ -175,10 +175,10 @@ where
     IO: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static,
     IE: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let limits = cfg.limits.clone();
     let shutdown_timeout = cfg.shutdown_timeout;
     let has_model = analyzer.has_model();
     let engine = Arc::new(Engine::start(&cfg, analyzer)?);
+    let limits = engine.limits().clone();
 
     // Health: NOT_SERVING until the warm-up analysis ran.
     let (reporter, health) = tonic_health::server::health_reporter();
@@ -266,7 +266,7 @@ where
         max_batch_texts = limits.max_batch_texts,
         max_batch_chars = limits.max_batch_chars,
         batch_wait_ms = u64::try_from(limits.batch_wait.as_millis()).unwrap_or(u64::MAX),
-        max_text_bytes = engine.limits().max_text_bytes,
+        max_text_bytes = limits.max_text_bytes,
         max_message_bytes = limits.max_message_bytes,
         "ampel daemon listening"
     );
