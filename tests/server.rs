@@ -931,3 +931,30 @@ async fn load_generator_reports_a_markdown_table() {
     }
     d.stop().await.unwrap();
 }
+
+/// Load numbers for the README (not a timed test: it asserts nothing about
+/// speed). Run with
+/// `cargo test --release --test server -- --ignored load_numbers --nocapture`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "load benchmark; run explicitly in release mode"]
+async fn load_numbers() {
+    let d = Daemon::start(ServeConfig::new()).await;
+    d.wait_serving().await;
+    let requests = std::env::var("AMPEL_BENCH_REQUESTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    for rpc in [
+        ampel::server::BenchRpc::Analyze,
+        ampel::server::BenchRpc::Redact,
+    ] {
+        let args = ampel::server::BenchArgs {
+            addr: d.addr.to_string(),
+            requests,
+            rpc,
+            ..Default::default()
+        };
+        println!("{}", ampel::server::bench(&args).await.unwrap());
+    }
+    d.stop().await.unwrap();
+}

@@ -46,7 +46,7 @@ mod queue;
 mod seal;
 
 pub use auth::Token;
-pub use bench::{bench, BenchArgs};
+pub use bench::{bench, BenchArgs, BenchRpc};
 pub use config::{Hook, Hooks, Limits, Listen, ServeArgs, ServeConfig};
 pub use error::ServerError;
 pub use seal::{SealError, SealKey, Sealer};
