@@ -49,12 +49,17 @@ fn all_variants() -> Vec<SyntheticModel> {
 }
 
 fn texts<'a>(text: &'a str, hits: &[Hit]) -> Vec<&'a str> {
-    hits.iter().map(|h| &text[h.span.start..h.span.end]).collect()
+    hits.iter()
+        .map(|h| &text[h.span.start..h.span.end])
+        .collect()
 }
 
 fn assert_valid(text: &str, hits: &[Hit]) {
     for h in hits {
-        assert!(h.span.start < h.span.end && h.span.end <= text.len(), "{h:?}");
+        assert!(
+            h.span.start < h.span.end && h.span.end <= text.len(),
+            "{h:?}"
+        );
         assert!(text.is_char_boundary(h.span.start) && text.is_char_boundary(h.span.end));
         let s = &text[h.span.start..h.span.end];
         assert_eq!(s, s.trim(), "no surrounding whitespace");
@@ -76,7 +81,10 @@ fn loads_and_describes_itself() {
     );
     assert_eq!(info.revision.len(), 12);
     assert!(info.revision.bytes().all(|b| b.is_ascii_hexdigit()));
-    assert_eq!((info.num_layers, info.hidden_size, info.max_len), (2, 32, 64));
+    assert_eq!(
+        (info.num_layers, info.hidden_size, info.max_len),
+        (2, 32, 64)
+    );
     assert_eq!(info.device, "cpu");
     assert_eq!(model.predict(&[]).unwrap(), Vec::<Vec<Hit>>::new());
     assert_eq!(model.predict(&["", "  \n "]).unwrap(), vec![vec![], vec![]]);
@@ -96,7 +104,9 @@ fn forced_begin_label_gives_one_exact_span_per_word_for_every_architecture() {
             m.arch,
             m.tokenizer
         );
-        assert!(hits.iter().all(|h| h.label == Label::Person && h.score > 0.99));
+        assert!(hits
+            .iter()
+            .all(|h| h.label == Label::Person && h.score > 0.99));
     }
 }
 
@@ -116,7 +126,8 @@ fn normalised_text_maps_back_to_the_original_bytes() {
     // NFKC folds the full-width letters and the ligature; spans must still
     // cover the original characters.
     let text = "Ｈａｍｂｕｒｇ und ﬁne Anna";
-    let m = variant(SyntheticArch::XlmRoberta, SyntheticTokenizer::Unigram).with_bias("B-ORG", 30.0);
+    let m =
+        variant(SyntheticArch::XlmRoberta, SyntheticTokenizer::Unigram).with_bias("B-ORG", 30.0);
     let (_tmp, model) = load(&m);
     let hits = model.predict(&[text]).unwrap().remove(0);
     assert_valid(text, &hits);
@@ -149,7 +160,10 @@ fn long_texts_are_windowed_without_losing_or_doubling_words() {
 }
 
 fn close(a: &TokenScore, b: &TokenScore) -> bool {
-    a.probs.iter().zip(&b.probs).all(|(x, y)| (x - y).abs() < 1e-4)
+    a.probs
+        .iter()
+        .zip(&b.probs)
+        .all(|(x, y)| (x - y).abs() < 1e-4)
 }
 
 #[test]
@@ -245,18 +259,26 @@ fn clear_errors_for_broken_model_folders() {
     let (_t, dir) = fresh();
     std::fs::remove_file(dir.join("tokenizer.json")).unwrap();
     let e = err(&dir);
-    assert!(matches!(&e, ModelError::MissingFile(p) if p.ends_with("tokenizer.json")), "{e}");
+    assert!(
+        matches!(&e, ModelError::MissingFile(p) if p.ends_with("tokenizer.json")),
+        "{e}"
+    );
 
     let (_t, dir) = fresh();
     std::fs::write(dir.join("config.json"), "{\"model_type\": \"bert\",").unwrap();
     let e = err(&dir);
-    assert!(matches!(&e, ModelError::Config { path, .. } if path.ends_with("config.json")), "{e}");
+    assert!(
+        matches!(&e, ModelError::Config { path, .. } if path.ends_with("config.json")),
+        "{e}"
+    );
 
     let (_t, dir) = fresh();
     let cfg = std::fs::read_to_string(dir.join("config.json")).unwrap();
     std::fs::write(dir.join("config.json"), cfg.replace("\"bert\"", "\"gpt2\"")).unwrap();
     let e = err(&dir);
-    assert!(matches!(&e, ModelError::UnsupportedModelType { model_type, .. } if model_type == "gpt2"));
+    assert!(
+        matches!(&e, ModelError::UnsupportedModelType { model_type, .. } if model_type == "gpt2")
+    );
     assert!(e.to_string().contains("gpt2"));
 
     let (_t, dir) = fresh();
@@ -272,21 +294,33 @@ fn clear_errors_for_broken_model_folders() {
         t.remove("classifier.weight");
     });
     let e = err(&dir);
-    assert!(matches!(&e, ModelError::MissingTensor { name, .. } if name.contains("classifier.weight")), "{e}");
+    assert!(
+        matches!(&e, ModelError::MissingTensor { name, .. } if name.contains("classifier.weight")),
+        "{e}"
+    );
 
     let (_t, dir) = fresh();
     rewrite_tensors(&dir, |t| {
         t.remove("bert.encoder.layer.1.attention.self.key.weight");
     });
     let e = err(&dir);
-    assert!(matches!(&e, ModelError::MissingTensor { name, .. } if name.contains("layer.1.attention.self.key")), "{e}");
+    assert!(
+        matches!(&e, ModelError::MissingTensor { name, .. } if name.contains("layer.1.attention.self.key")),
+        "{e}"
+    );
 
     let (_t, dir) = fresh();
     rewrite_tensors(&dir, |t| {
-        t.insert("classifier.weight".into(), Tensor::zeros((9, 33), DType::F32, &Device::Cpu).unwrap());
+        t.insert(
+            "classifier.weight".into(),
+            Tensor::zeros((9, 33), DType::F32, &Device::Cpu).unwrap(),
+        );
     });
     let e = err(&dir);
-    assert!(matches!(&e, ModelError::BadShape { msg, .. } if msg.contains("classifier")), "{e}");
+    assert!(
+        matches!(&e, ModelError::BadShape { msg, .. } if msg.contains("classifier")),
+        "{e}"
+    );
 
     // id2label and the classifier disagree on the number of labels.
     let (_t, dir) = fresh();
@@ -311,4 +345,10 @@ fn unavailable_devices_are_reported() {
         ));
     }
     assert!(NerModel::load(&dir, DeviceChoice::Auto).is_ok());
+}
+
+#[test]
+fn the_model_can_move_to_and_be_shared_across_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<NerModel>();
 }

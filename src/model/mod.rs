@@ -3,12 +3,12 @@
 //! rules, fusion, policy or servers. The network is touched only by
 //! [`fetch()`], which only `ampel model fetch` calls.
 //!
-//! - [`config`](self) reads `config.json`, `loader` the folder, `encoder`
-//!   holds the network (candle-transformers encoder + classifier);
+//! - `config` reads `config.json`, `loader` the folder, `encoder` holds the
+//!   network (a candle-transformers encoder plus the classifier);
 //! - `window` cuts long texts into overlapping windows and merges scores;
-//! - `batch` runs windows of many texts in padded, length-sorted batches;
-//! - [`decode`] maps labels and turns token scores into spans;
-//! - [`device`](DeviceChoice) picks CPU/CUDA/Metal; [`fetch()`] and
+//! - `batch` runs the windows of many texts in padded, length-sorted batches;
+//! - [`decode`] maps model labels to SPEC labels and scores to spans;
+//! - `device` picks CPU/CUDA/Metal ([`DeviceChoice`]); [`fetch()`] and
 //!   [`resolve`] deal with the Hugging Face cache;
 //! - [`synthetic`] writes tiny random models for tests and benches.
 

@@ -257,23 +257,12 @@ impl SyntheticModel {
     }
 
     fn tensors(&self, vocab: usize) -> candle_core::Result<HashMap<String, Tensor>> {
-        let mut rng = SplitMix(self.seed);
-        let mut out = HashMap::new();
-        let (h, i) = (self.hidden, self.intermediate);
-        let dtype = self.dtype;
-        let mut put = |name: String, shape: &[usize], kind: Init| -> candle_core::Result<()> {
-            let n: usize = shape.iter().product();
-            let data: Vec<f32> = (0..n)
-                .map(|_| match kind {
-                    Init::Noise(s) => rng.uniform() * s,
-                    Init::One => 1.0 + rng.uniform() * 0.05,
-                })
-                .collect();
-            let t = Tensor::from_vec(data, shape, &Device::Cpu)?.to_dtype(dtype)?;
-            out.insert(name, t);
-            Ok(())
+        let mut ws = Weights {
+            rng: SplitMix(self.seed),
+            out: HashMap::new(),
+            dtype: self.dtype,
         };
-        let w = Init::Noise(0.08);
+        let (h, i) = (self.hidden, self.intermediate);
         let small = Init::Noise(0.02);
         let (root, enc) = match self.arch {
             SyntheticArch::Bert => ("bert", "encoder"),
@@ -281,68 +270,92 @@ impl SyntheticModel {
             SyntheticArch::DistilBert => ("distilbert", "transformer"),
         };
         let e = format!("{root}.embeddings");
-        put(
+        ws.put(
             format!("{e}.word_embeddings.weight"),
             &[vocab, h],
             Init::Noise(1.0),
         )?;
-        put(
+        ws.put(
             format!("{e}.position_embeddings.weight"),
             &[self.max_position_embeddings, h],
             Init::Noise(0.5),
         )?;
         if self.arch != SyntheticArch::DistilBert {
-            put(
+            ws.put(
                 format!("{e}.token_type_embeddings.weight"),
                 &[self.type_vocab(), h],
                 small,
             )?;
         }
-        put(format!("{e}.LayerNorm.weight"), &[h], Init::One)?;
-        put(format!("{e}.LayerNorm.bias"), &[h], small)?;
-        let linear = |put: &mut dyn FnMut(String, &[usize], Init) -> candle_core::Result<()>,
-                      name: String,
-                      out_dim: usize,
-                      in_dim: usize| {
-            put(format!("{name}.weight"), &[out_dim, in_dim], w)?;
-            put(format!("{name}.bias"), &[out_dim], small)
-        };
+        ws.norm(format!("{e}.LayerNorm"), h)?;
         for l in 0..self.layers {
             let p = format!("{root}.{enc}.layer.{l}");
             match self.arch {
                 SyntheticArch::DistilBert => {
                     for n in ["q_lin", "k_lin", "v_lin", "out_lin"] {
-                        linear(&mut put, format!("{p}.attention.{n}"), h, h)?;
+                        ws.linear(format!("{p}.attention.{n}"), h, h)?;
                     }
-                    linear(&mut put, format!("{p}.ffn.lin1"), i, h)?;
-                    linear(&mut put, format!("{p}.ffn.lin2"), h, i)?;
-                    for n in ["sa_layer_norm", "output_layer_norm"] {
-                        put(format!("{p}.{n}.weight"), &[h], Init::One)?;
-                        put(format!("{p}.{n}.bias"), &[h], small)?;
-                    }
+                    ws.linear(format!("{p}.ffn.lin1"), i, h)?;
+                    ws.linear(format!("{p}.ffn.lin2"), h, i)?;
+                    ws.norm(format!("{p}.sa_layer_norm"), h)?;
+                    ws.norm(format!("{p}.output_layer_norm"), h)?;
                 }
                 _ => {
                     for n in ["query", "key", "value"] {
-                        linear(&mut put, format!("{p}.attention.self.{n}"), h, h)?;
+                        ws.linear(format!("{p}.attention.self.{n}"), h, h)?;
                     }
-                    linear(&mut put, format!("{p}.attention.output.dense"), h, h)?;
-                    linear(&mut put, format!("{p}.intermediate.dense"), i, h)?;
-                    linear(&mut put, format!("{p}.output.dense"), h, i)?;
-                    for n in ["attention.output.LayerNorm", "output.LayerNorm"] {
-                        put(format!("{p}.{n}.weight"), &[h], Init::One)?;
-                        put(format!("{p}.{n}.bias"), &[h], small)?;
-                    }
+                    ws.linear(format!("{p}.attention.output.dense"), h, h)?;
+                    ws.linear(format!("{p}.intermediate.dense"), i, h)?;
+                    ws.linear(format!("{p}.output.dense"), h, i)?;
+                    ws.norm(format!("{p}.attention.output.LayerNorm"), h)?;
+                    ws.norm(format!("{p}.output.LayerNorm"), h)?;
                 }
             }
         }
         let c = self.labels.len();
-        put("classifier.weight".into(), &[c, h], Init::Noise(0.3))?;
+        ws.put("classifier.weight".into(), &[c, h], Init::Noise(0.3))?;
         let bias: Vec<f32> = (0..c)
             .map(|k| self.label_bias.get(k).copied().unwrap_or(0.0))
             .collect();
-        let t = Tensor::from_vec(bias, c, &Device::Cpu)?.to_dtype(dtype)?;
-        out.insert("classifier.bias".into(), t);
-        Ok(out)
+        let t = Tensor::from_vec(bias, c, &Device::Cpu)?.to_dtype(self.dtype)?;
+        ws.out.insert("classifier.bias".into(), t);
+        Ok(ws.out)
+    }
+}
+
+/// Accumulates named noise tensors.
+struct Weights {
+    rng: SplitMix,
+    out: HashMap<String, Tensor>,
+    dtype: DType,
+}
+
+impl Weights {
+    fn put(&mut self, name: String, shape: &[usize], init: Init) -> candle_core::Result<()> {
+        let n: usize = shape.iter().product();
+        let data: Vec<f32> = (0..n)
+            .map(|_| match init {
+                Init::Noise(s) => self.rng.uniform() * s,
+                Init::One => 1.0 + self.rng.uniform() * 0.05,
+            })
+            .collect();
+        let t = Tensor::from_vec(data, shape, &Device::Cpu)?.to_dtype(self.dtype)?;
+        self.out.insert(name, t);
+        Ok(())
+    }
+
+    fn linear(&mut self, name: String, out_dim: usize, in_dim: usize) -> candle_core::Result<()> {
+        self.put(
+            format!("{name}.weight"),
+            &[out_dim, in_dim],
+            Init::Noise(0.08),
+        )?;
+        self.put(format!("{name}.bias"), &[out_dim], Init::Noise(0.02))
+    }
+
+    fn norm(&mut self, name: String, dim: usize) -> candle_core::Result<()> {
+        self.put(format!("{name}.weight"), &[dim], Init::One)?;
+        self.put(format!("{name}.bias"), &[dim], Init::Noise(0.02))
     }
 }
 

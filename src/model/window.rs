@@ -17,7 +17,7 @@ use std::ops::Range;
 pub fn plan(n: usize, cap: usize, overlap: usize) -> Vec<Range<usize>> {
     let cap = cap.max(1);
     if n <= cap {
-        return if n == 0 { Vec::new() } else { vec![0..n] };
+        return std::iter::once(0..n).filter(|r| !r.is_empty()).collect();
     }
     let step = cap - overlap.min(cap / 2);
     let mut out = Vec::with_capacity(n / step + 1);
