@@ -1,0 +1,506 @@
+//! From per-token probabilities to [`Hit`]s: model label → SPEC [`Label`],
+//! sub-tokens → words, BIO(ES) tags → entity spans.
+//!
+//! Aggregation is Hugging Face's "first" strategy: a word takes the label of
+//! its first sub-token that covers visible text. With SentencePiece
+//! (Metaspace) a word may start with a bare `▁` piece whose offsets cover the
+//! preceding space or nothing; such pieces never decide. A word's score is
+//! the probability of its winning label, an entity's score the mean over its
+//! words. Spans are trimmed of whitespace and of punctuation the model tends
+//! to attach (SentencePiece words keep trailing commas), snapped to `char`
+//! boundaries, and always lie inside the original text.
+
+use crate::text::snap_to_chars;
+use crate::types::{Hit, HitKind, Label, Span};
+
+/// A model label split into its position prefix and SPEC label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// Outside any entity, or an entity type ampel does not use (MISC …).
+    Outside,
+    /// `B-` (also `S-`/`U-` single-token entities when `single` is set).
+    Begin {
+        /// The SPEC label.
+        label: Label,
+        /// True for `S-`/`U-`: the entity ends with this word.
+        single: bool,
+    },
+    /// `I-` or an unprefixed type (also `E-`/`L-` when `last` is set).
+    Inside {
+        /// The SPEC label.
+        label: Label,
+        /// True for `E-`/`L-`: the entity ends with this word.
+        last: bool,
+    },
+}
+
+/// Map an entity type name (without BIO prefix) to a SPEC label; `None` for
+/// types ampel ignores (`MISC`, `OTH`, GermEval's `…deriv`/`…part` …).
+pub fn map_entity_type(name: &str) -> Option<Label> {
+    let up = name.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+    let label = match up.as_str() {
+        "PER" | "PERS" | "PERSON" | "NAME" | "PER_NAME" => Label::Person,
+        "ORG" | "ORGANIZATION" | "ORGANISATION" | "COMPANY" => Label::Organization,
+        "LOC" | "LOCATION" | "GPE" | "CITY" | "COUNTRY" => Label::Location,
+        "ADDRESS" | "ADR" | "ADDR" | "STR" | "STREET" | "STREET_ADDRESS" => Label::Address,
+        "EMAIL" | "E_MAIL" | "MAIL" => Label::Email,
+        "PHONE" | "TEL" | "TELEPHONE" | "PHONE_NUMBER" | "FAX" => Label::Phone,
+        "IP" | "IP_ADDRESS" | "IPADDRESS" => Label::IpAddress,
+        "ID" | "ID_NUMBER" | "IDNUMBER" => Label::IdNumber,
+        "DATE" | "DOB" | "BIRTHDATE" => Label::Date,
+        "HEALTH" | "MEDICAL" => Label::Health,
+        "SPECIAL_CATEGORY" | "SPECIAL" => Label::SpecialCategory,
+        "CREDITCARD" | "CREDIT_CARD" | "CARD" => Label::CreditCard,
+        _ => return up.parse().ok(),
+    };
+    Some(label)
+}
+
+/// Parse a model label such as `B-PER`, `I-LOC`, `E-ORG`, `S-PERSON`,
+/// `PER` (no prefix: inside) or `O`.
+pub fn parse_tag(model_label: &str) -> Tag {
+    let s = model_label.trim();
+    if s.is_empty() || s.eq_ignore_ascii_case("O") {
+        return Tag::Outside;
+    }
+    // A full-name match first, so `E-MAIL` is an e-mail, not the end of MAIL.
+    if let Some(label) = map_entity_type(s) {
+        return Tag::Inside { label, last: false };
+    }
+    let bytes = s.as_bytes();
+    if bytes.len() > 2 && matches!(bytes[1], b'-' | b'_') {
+        let rest = &s[2..];
+        if let Some(label) = map_entity_type(rest) {
+            return match bytes[0].to_ascii_uppercase() {
+                b'B' => Tag::Begin {
+                    label,
+                    single: false,
+                },
+                b'S' | b'U' => Tag::Begin {
+                    label,
+                    single: true,
+                },
+                b'I' => Tag::Inside { label, last: false },
+                b'E' | b'L' => Tag::Inside { label, last: true },
+                _ => Tag::Outside,
+            };
+        }
+    }
+    Tag::Outside
+}
+
+/// One token of a text: byte offsets into the original text and its word id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// First byte (as reported by the tokenizer).
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The tokenizer's word id; `None` makes the token its own word.
+    pub word: Option<u32>,
+}
+
+/// A word: its visible span and the token whose scores decide its label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Byte span with surrounding whitespace removed.
+    pub span: Span,
+    /// Index of the deciding token.
+    pub token: usize,
+}
+
+/// Group tokens into words; tokens covering only whitespace (bare `▁`,
+/// empty offsets) never decide and never widen a word.
+pub fn words(text: &str, tokens: &[Token]) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut current: Option<(Option<u32>, Word)> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        let span = trim_ws(text, snap_to_chars(text, t.start, t.end.max(t.start)));
+        let same = matches!(&current, Some((w, _)) if w.is_some() && *w == t.word);
+        if !same {
+            if let Some((_, w)) = current.take() {
+                out.push(w);
+            }
+        }
+        if span.is_empty() {
+            if current.is_none() {
+                // Remember the word id so later pieces join it; no span yet.
+                current = Some((
+                    t.word,
+                    Word {
+                        span,
+                        token: usize::MAX,
+                    },
+                ));
+            }
+            continue;
+        }
+        match &mut current {
+            Some((_, w)) if w.token != usize::MAX => {
+                w.span = Span::new(w.span.start.min(span.start), w.span.end.max(span.end));
+            }
+            Some((_, w)) => *w = Word { span, token: i },
+            None => current = Some((t.word, Word { span, token: i })),
+        }
+    }
+    if let Some((_, w)) = current {
+        out.push(w);
+    }
+    out.retain(|w| w.token != usize::MAX);
+    out
+}
+
+/// Decode words into hits. `probs` holds one row of `tags.len()` floats per
+/// token (row-major); `tags[k]` is the parsed model label `k`.
+pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hit> {
+    let width = tags.len();
+    let mut hits = Vec::new();
+    // (label, first word, last word, score sum, word count)
+    let mut open: Option<(Label, usize, usize, f32, usize)> = None;
+    let close = |open: &mut Option<(Label, usize, usize, f32, usize)>, hits: &mut Vec<Hit>| {
+        if let Some((label, a, b, sum, n)) = open.take() {
+            if let (Some(wa), Some(wb)) = (words.get(a), words.get(b)) {
+                let span = trim_entity(text, Span::new(wa.span.start, wb.span.end), label);
+                if !span.is_empty() {
+                    let score = (sum / n.max(1) as f32).clamp(0.0, 1.0);
+                    hits.push(Hit {
+                        span,
+                        label,
+                        score,
+                        kind: HitKind::Model,
+                    });
+                }
+            }
+        }
+    };
+    for (wi, w) in words.iter().enumerate() {
+        let row = probs.get(w.token * width..(w.token + 1) * width);
+        let (tag, p) = match row.and_then(argmax) {
+            Some((k, p)) => (tags.get(k).copied().unwrap_or(Tag::Outside), p),
+            None => (Tag::Outside, 0.0),
+        };
+        match tag {
+            Tag::Outside => close(&mut open, &mut hits),
+            Tag::Begin { label, single } => {
+                close(&mut open, &mut hits);
+                open = Some((label, wi, wi, p, 1));
+                if single {
+                    close(&mut open, &mut hits);
+                }
+            }
+            Tag::Inside { label, last } => {
+                match &mut open {
+                    Some((l, _, b, sum, n)) if *l == label => {
+                        *b = wi;
+                        *sum += p;
+                        *n += 1;
+                    }
+                    _ => {
+                        close(&mut open, &mut hits);
+                        open = Some((label, wi, wi, p, 1));
+                    }
+                }
+                if last {
+                    close(&mut open, &mut hits);
+                }
+            }
+        }
+    }
+    close(&mut open, &mut hits);
+    hits
+}
+
+fn argmax(row: &[f32]) -> Option<(usize, f32)> {
+    row.iter()
+        .copied()
+        .enumerate()
+        .fold(None, |best: Option<(usize, f32)>, (k, p)| match best {
+            Some((_, bp)) if bp >= p || p.is_nan() => best,
+            _ => Some((k, p)),
+        })
+}
+
+fn trim_ws(text: &str, span: Span) -> Span {
+    let s = text.get(span.start..span.end).unwrap_or("");
+    let lead = s.len() - s.trim_start().len();
+    let body = s.trim();
+    Span::new(span.start + lead, span.start + lead + body.len())
+}
+
+const LEADING: &[char] = &[
+    '(', '[', '{', '"', '\'', '„', '“', '‚', '‘', '«', '‹', '»', '›', '¿', '¡', '*', '•', '-', '–',
+    '—', '/', ',', ';', ':', '.',
+];
+const TRAILING: &[char] = &[
+    '.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '“', '”', '‘', '’', '»', '«', '›', '‹',
+    '…', '-', '–', '—', '/', '*',
+];
+/// Abbreviations whose final dot belongs to the entity.
+const DOTTED: &[&str] = &[
+    "str", "co", "inc", "ltd", "corp", "jr", "sr", "st", "nr", "gebr", "bros",
+];
+
+/// Trim whitespace and attached punctuation; keep a final dot that belongs
+/// to an abbreviation (`e.V.`, `Str.`) or a date (`15.01.`).
+fn trim_entity(text: &str, span: Span, label: Label) -> Span {
+    let span = snap_to_chars(text, span.start, span.end);
+    let Some(s) = text.get(span.start..span.end) else {
+        return Span::new(span.start, span.start);
+    };
+    let t = s.trim_start_matches(|c: char| c.is_whitespace() || LEADING.contains(&c));
+    let start = span.start + (s.len() - t.len());
+    let mut body = t;
+    loop {
+        let trimmed = body
+            .trim_end_matches(|c: char| c.is_whitespace() || (c != '.' && TRAILING.contains(&c)));
+        let keep_dot = trimmed.ends_with('.') && dot_belongs(&trimmed[..trimmed.len() - 1], label);
+        let next = if trimmed.ends_with('.') && !keep_dot {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if next.len() == body.len() {
+            break;
+        }
+        body = next;
+    }
+    Span::new(start, start + body.len())
+}
+
+fn dot_belongs(before: &str, label: Label) -> bool {
+    let last_chunk = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    if last_chunk.is_empty() {
+        return false;
+    }
+    if label == Label::Date && last_chunk.ends_with(|c: char| c.is_ascii_digit()) {
+        return true;
+    }
+    if last_chunk.contains('.') {
+        return true;
+    }
+    let lower = last_chunk.to_lowercase();
+    DOTTED
+        .iter()
+        .any(|a| lower == *a || (a.len() >= 3 && lower.ends_with(a)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_mapping() {
+        assert_eq!(map_entity_type("PER"), Some(Label::Person));
+        assert_eq!(map_entity_type("person"), Some(Label::Person));
+        assert_eq!(map_entity_type("ORGANIZATION"), Some(Label::Organization));
+        assert_eq!(map_entity_type("GPE"), Some(Label::Location));
+        assert_eq!(map_entity_type("ADR"), Some(Label::Address));
+        assert_eq!(map_entity_type("ID_NUMBER"), Some(Label::IdNumber));
+        assert_eq!(
+            map_entity_type("SPECIAL_CATEGORY"),
+            Some(Label::SpecialCategory)
+        );
+        assert_eq!(map_entity_type("IBAN"), Some(Label::Iban));
+        assert_eq!(map_entity_type("URL"), Some(Label::Url));
+        for ignored in ["MISC", "OTH", "LOCderiv", "PERpart", ""] {
+            assert_eq!(map_entity_type(ignored), None, "{ignored}");
+        }
+    }
+
+    #[test]
+    fn tag_parsing() {
+        use Tag::*;
+        let p = Label::Person;
+        assert_eq!(parse_tag("O"), Outside);
+        assert_eq!(
+            parse_tag("B-PER"),
+            Begin {
+                label: p,
+                single: false
+            }
+        );
+        assert_eq!(
+            parse_tag("I-PERSON"),
+            Inside {
+                label: p,
+                last: false
+            }
+        );
+        assert_eq!(
+            parse_tag("PER"),
+            Inside {
+                label: p,
+                last: false
+            }
+        );
+        assert_eq!(
+            parse_tag("E-ORG"),
+            Inside {
+                label: Label::Organization,
+                last: true
+            }
+        );
+        assert_eq!(
+            parse_tag("S-LOC"),
+            Begin {
+                label: Label::Location,
+                single: true
+            }
+        );
+        assert_eq!(
+            parse_tag("B_DATE"),
+            Begin {
+                label: Label::Date,
+                single: false
+            }
+        );
+        assert_eq!(
+            parse_tag("E-MAIL"),
+            Inside {
+                label: Label::Email,
+                last: false
+            }
+        );
+        assert_eq!(parse_tag("B-MISC"), Outside);
+        assert_eq!(parse_tag("I-OTH"), Outside);
+        assert_eq!(parse_tag("B-LOCderiv"), Outside);
+    }
+
+    /// Words of a whitespace-split text, one token each, and one-hot rows.
+    fn setup(text: &str, tags: &[&str]) -> (Vec<Word>, Vec<f32>, Vec<Tag>) {
+        let labels = [
+            "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC", "E-PER", "S-LOC",
+        ];
+        let parsed: Vec<Tag> = labels.iter().map(|l| parse_tag(l)).collect();
+        let mut tokens = Vec::new();
+        let mut pos = 0;
+        for (i, w) in text.split(' ').enumerate() {
+            tokens.push(Token {
+                start: pos,
+                end: pos + w.len(),
+                word: Some(i as u32),
+            });
+            pos += w.len() + 1;
+        }
+        let ws = words(text, &tokens);
+        let mut probs = Vec::new();
+        for t in tags {
+            let k = labels.iter().position(|l| l == t).unwrap();
+            let mut row = vec![0.0; labels.len()];
+            row[k] = 0.9;
+            row[0] += 0.1;
+            probs.extend(row);
+        }
+        (ws, probs, parsed)
+    }
+
+    fn spans<'a>(text: &'a str, hits: &[Hit]) -> Vec<(&'a str, Label)> {
+        hits.iter()
+            .map(|h| (&text[h.span.start..h.span.end], h.label))
+            .collect()
+    }
+
+    #[test]
+    fn bio_decoding() {
+        let text = "Anna Maria Weber aus Hamburg Nord , Berlin";
+        let (w, p, t) = setup(
+            text,
+            &[
+                "B-PER", "I-PER", "I-PER", "O", "B-LOC", "I-LOC", "O", "I-LOC",
+            ],
+        );
+        let hits = decode(text, &w, &p, &t);
+        assert_eq!(
+            spans(text, &hits),
+            vec![
+                ("Anna Maria Weber", Label::Person),
+                ("Hamburg Nord", Label::Location),
+                ("Berlin", Label::Location)
+            ]
+        );
+        assert!(hits
+            .iter()
+            .all(|h| (h.score - 0.9).abs() < 1e-6 && h.kind == HitKind::Model));
+    }
+
+    #[test]
+    fn b_breaks_i_after_o_starts_and_type_change_splits() {
+        let text = "Anna Weber Otto Berlin Köln X";
+        let (w, p, t) = setup(
+            text,
+            &["B-PER", "B-PER", "I-PER", "I-LOC", "S-LOC", "B-MISC"],
+        );
+        let hits = decode(text, &w, &p, &t);
+        assert_eq!(
+            spans(text, &hits),
+            vec![
+                ("Anna", Label::Person),
+                ("Weber Otto", Label::Person),
+                ("Berlin", Label::Location),
+                ("Köln", Label::Location)
+            ]
+        );
+        let text = "Anna Weber Otto";
+        let (w, p, t) = setup(text, &["I-PER", "E-PER", "I-PER"]);
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![("Anna Weber", Label::Person), ("Otto", Label::Person)]
+        );
+    }
+
+    #[test]
+    fn metaspace_bare_pieces_never_decide_or_widen() {
+        // "▁" piece covering the space before "(Anna", then "(", "Anna".
+        let text = "Hallo (Anna";
+        let tokens = [
+            Token {
+                start: 0,
+                end: 5,
+                word: Some(0),
+            },
+            Token {
+                start: 5,
+                end: 6,
+                word: Some(1),
+            },
+            Token {
+                start: 6,
+                end: 7,
+                word: Some(1),
+            },
+            Token {
+                start: 7,
+                end: 11,
+                word: Some(1),
+            },
+        ];
+        let ws = words(text, &tokens);
+        assert_eq!(ws.len(), 2);
+        assert_eq!(
+            ws[1],
+            Word {
+                span: Span::new(6, 11),
+                token: 2
+            }
+        );
+    }
+
+    #[test]
+    fn trimming_punctuation_and_keeping_meaningful_dots() {
+        let t = |s: &str, l| {
+            let sp = trim_entity(s, Span::new(0, s.len()), l);
+            s[sp.start..sp.end].to_string()
+        };
+        assert_eq!(t(" „Weber“, ", Label::Person), "Weber");
+        assert_eq!(t("Hamburg.", Label::Location), "Hamburg");
+        assert_eq!(t("(Müller GmbH)", Label::Organization), "Müller GmbH");
+        assert_eq!(
+            t("Förderverein e.V.", Label::Organization),
+            "Förderverein e.V."
+        );
+        assert_eq!(t("15.01.", Label::Date), "15.01.");
+        assert_eq!(t("Hauptstr.", Label::Address), "Hauptstr.");
+        assert_eq!(t("Weber!?).", Label::Person), "Weber");
+        assert_eq!(t("...", Label::Person), "");
+    }
+}
