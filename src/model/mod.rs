@@ -360,24 +360,3 @@ impl NerModel {
         Ok(out)
     }
 }
-
-impl std::str::FromStr for DeviceChoice {
-    type Err = ModelError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "auto" => Ok(DeviceChoice::Auto),
-            "cpu" => Ok(DeviceChoice::Cpu),
-            _ => Err(ModelError::Other(format!("unknown device {s:?}"))),
-        }
-    }
-}
-
-/// Resolve a model spec to a local folder (stub).
-pub fn resolve(spec: &str) -> Result<PathBuf, ModelError> {
-    Ok(PathBuf::from(spec))
-}
-
-/// Download a model (stub).
-pub fn fetch(repo: &str, _revision: Option<&str>) -> Result<PathBuf, ModelError> {
-    Err(ModelError::Other(format!("fetch not implemented: {repo}")))
-}
