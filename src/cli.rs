@@ -286,7 +286,7 @@ struct Engine {
 fn load_model(spec: Option<&str>, device: &str) -> Result<(NerModel, Duration), Failure> {
     let device: DeviceChoice = device
         .parse()
-        .map_err(|e: crate::model::ModelError| fail(2)(anyhow::anyhow!(e)))?;
+        .map_err(fail::<crate::model::UnknownDevice>(2))?;
     let dir = match spec {
         Some(s) => crate::model::resolve(s).map_err(fail(3))?,
         None => {
