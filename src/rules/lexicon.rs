@@ -460,3 +460,107 @@ mod tests {
         assert_eq!(words(&l, "🙂Krebs🙂"), vec!["Krebs"]);
     }
 }
+
+/// Tests across the four text detectors of this branch (address, names,
+/// orgs, art9) through the public [`super::RuleSet`].
+#[cfg(test)]
+mod ruleset_tests {
+    use crate::rules::RuleSet;
+    use crate::types::Label;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    /// Compiled once: building the automata is the slow part in debug builds.
+    static RULES: LazyLock<RuleSet> = LazyLock::new(RuleSet::new);
+
+    fn labelled(rs: &RuleSet, text: &str) -> Vec<(String, Label)> {
+        let mut v: Vec<(usize, String, Label)> = rs
+            .detect(text)
+            .into_iter()
+            .map(|h| (h.span.start, text[h.span.start..h.span.end].to_string(), h.label))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        v.into_iter().map(|(_, s, l)| (s, l)).collect()
+    }
+
+    #[test]
+    fn koch_sentence() {
+        let rs = &*RULES;
+        let t = "Herr Koch aus der Lindenstraße 5 in Leipzig hat nach seiner Knie-OP angerufen.";
+        let got = labelled(rs, t);
+        for want in [
+            ("Koch", Label::Person),
+            ("Lindenstraße 5", Label::Address),
+            ("Leipzig", Label::Location),
+            ("Knie-OP", Label::Health),
+        ] {
+            assert!(
+                got.contains(&(want.0.to_string(), want.1)),
+                "missing {want:?} in {got:?}"
+            );
+        }
+        assert!(!got.iter().any(|(_, l)| *l == Label::Person && got.len() > 10));
+    }
+
+    #[test]
+    fn no_person_for_the_cook() {
+        let rs = &*RULES;
+        let got = labelled(rs, "Der Koch hat gekocht.");
+        assert!(!got.iter().any(|(_, l)| *l == Label::Person), "{got:?}");
+    }
+
+    #[test]
+    fn spec_example() {
+        let rs = &*RULES;
+        let t = "Hier ist das Support-Ticket von Frau Weber (weber@example.com), Kundennr. 4711: \"Meine Bestellung #98765 vom 15.01. ist nicht angekommen. Ich bin schwanger und brauche die Babyausstattung dringend.\"";
+        let got = labelled(rs, t);
+        assert!(got.contains(&("Weber".to_string(), Label::Person)), "{got:?}");
+        assert!(got.contains(&("schwanger".to_string(), Label::Health)), "{got:?}");
+        assert!(!got.iter().any(|(_, l)| *l == Label::Address), "{got:?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn never_panics_and_spans_on_char_boundaries(s in "\\PC{0,200}") {
+            let rs = &*RULES;
+            for h in rs.detect(&s) {
+                prop_assert!(h.span.start <= h.span.end && h.span.end <= s.len());
+                prop_assert!(s.is_char_boundary(h.span.start) && s.is_char_boundary(h.span.end));
+            }
+        }
+
+        #[test]
+        fn german_like_text_never_panics(s in "[A-Za-zÄÖÜäöüß0-9 .,:;\\-/()\\n😀]{0,200}") {
+            let rs = &*RULES;
+            for h in rs.detect(&s) {
+                prop_assert!(s.is_char_boundary(h.span.start) && s.is_char_boundary(h.span.end));
+            }
+        }
+    }
+
+    /// Throughput of the whole RuleSet on German customer-like text.
+    /// Not a timed test: run it by hand with
+    /// `cargo test --release --lib rules::lexicon::ruleset_tests::throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn throughput() {
+        let sample = "Sehr geehrte Frau Dr. Weber,\nvielen Dank für Ihre Nachricht vom 15.01. \
+Ihre Bestellung #98765 wurde an die Lindenstraße 5, 04109 Leipzig verschickt. Herr Koch \
+aus unserem Team (Müller Logistik GmbH) meldet sich nach seiner Knie-OP bei Ihnen. \
+Die Kundin ist schwanger und Diabetikerin, Pflegegrad 2. Bitte rufen Sie an: 0341 1234567.\n\
+Mit freundlichen Grüßen\nAnna-Lena Schulz\nKundenservice, AOK Bayern, München\n\n\
+Der Durchschnittliche Warenkorbwert lag bei 85 Euro, der NPS bei 72. Lieferungen nach \
+Österreich und in die Schweiz dauern 3 Tage. 😀 Danke für Ihr Verständnis!\n";
+        let text: String = sample.repeat(2000);
+        let rs = RuleSet::new();
+        let t0 = std::time::Instant::now();
+        let mut n = 0;
+        for _ in 0..5 {
+            n += rs.detect(&text).len();
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        let mb = (text.len() * 5) as f64 / 1e6;
+        println!("RuleSet: {:.1} MB/s ({} hits, {:.1} MB)", mb / secs, n, mb);
+    }
+}
