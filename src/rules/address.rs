@@ -26,11 +26,56 @@ pub(crate) const SCORE_POSTFACH: f32 = 0.9;
 
 /// Endings of one-word street names ("Lindenstraße", "Hauptstr.").
 const STREET_SUFFIXES: &[&str] = &[
-    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer",
-    "chaussee", "steig", "pfad", "markt", "hof", "berg", "graben", "kai", "promenade", "zeile",
-    "steg", "stieg", "anger", "wall", "brücke", "feld", "garten", "park", "höhe", "grund",
-    "winkel", "bogen", "tor", "gässli", "gässle", "rain", "halde", "acker", "siedlung", "hang",
-    "kamp", "horst", "heide", "wiese", "straat", "gässchen", "stiege", "lände", "zeil", "hain",
+    "straße",
+    "strasse",
+    "str.",
+    "weg",
+    "gasse",
+    "platz",
+    "allee",
+    "ring",
+    "damm",
+    "ufer",
+    "chaussee",
+    "steig",
+    "pfad",
+    "markt",
+    "hof",
+    "berg",
+    "graben",
+    "kai",
+    "promenade",
+    "zeile",
+    "steg",
+    "stieg",
+    "anger",
+    "wall",
+    "brücke",
+    "feld",
+    "garten",
+    "park",
+    "höhe",
+    "grund",
+    "winkel",
+    "bogen",
+    "tor",
+    "gässli",
+    "gässle",
+    "rain",
+    "halde",
+    "acker",
+    "siedlung",
+    "hang",
+    "kamp",
+    "horst",
+    "heide",
+    "wiese",
+    "straat",
+    "gässchen",
+    "stiege",
+    "lände",
+    "zeil",
+    "hain",
 ];
 
 /// Suffixes short or common enough that the stem must be at least three
@@ -39,9 +84,35 @@ const MIN_STEM: usize = 3;
 
 /// Prepositional street names ("Am Markt 5", "An der Alster 12").
 const PREPOSITIONS: &[&str] = &[
-    "Am", "An der", "An den", "An dem", "Auf der", "Auf dem", "Auf den", "Im", "In der", "In den",
-    "Zum", "Zur", "Unter den", "Hinter der", "Hinter dem", "Vor dem", "Vor der", "Bei der", "Beim",
-    "Alt", "Alte", "Alter", "Neue", "Neuer", "Große", "Kleine", "Obere", "Untere", "Lange",
+    "Am",
+    "An der",
+    "An den",
+    "An dem",
+    "Auf der",
+    "Auf dem",
+    "Auf den",
+    "Im",
+    "In der",
+    "In den",
+    "Zum",
+    "Zur",
+    "Unter den",
+    "Hinter der",
+    "Hinter dem",
+    "Vor dem",
+    "Vor der",
+    "Bei der",
+    "Beim",
+    "Alt",
+    "Alte",
+    "Alter",
+    "Neue",
+    "Neuer",
+    "Große",
+    "Kleine",
+    "Obere",
+    "Untere",
+    "Lange",
 ];
 
 /// Words that may precede a separate street word ("Frankfurter Straße")
@@ -53,28 +124,139 @@ const NOT_STREET_NAME: &[&str] = &[
 
 /// Month and weekday names: never a street after "Am".
 const CALENDAR: &[&str] = &[
-    "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag", "Wochenende",
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-    "November", "Dezember", "Anfang", "Ende", "Tag", "Ort", "Telefon", "Stück", "Platz",
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+    "Wochenende",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+    "Anfang",
+    "Ende",
+    "Tag",
+    "Ort",
+    "Telefon",
+    "Stück",
+    "Platz",
 ];
 
 /// Words after a number that make it a quantity, not a house number or
 /// postcode.
 const UNITS: &[&str] = &[
-    "Euro", "EUR", "Eur", "€", "CHF", "Franken", "Dollar", "USD", "%", "Prozent", "Stück", "Stk",
-    "Tage", "Tagen", "Wochen", "Monate", "Monaten", "Jahre", "Jahren", "Jahr", "Minuten",
-    "Stunden", "Sekunden", "Uhr", "Mal", "mal", "km", "m", "kg", "g", "l", "x", "Punkte", "Kunden",
-    "Einwohner", "Menschen", "Personen", "Mitarbeiter", "Mitarbeitende", "Artikel", "Bestellungen",
-    "Exemplare", "Seiten", "Zeichen", "Meter", "Kilometer", "Kilo", "Gramm", "Liter", "Teilnehmer",
-    "Anrufe", "Tickets", "Fälle", "Stimmen", "Sterne", "Bewertungen", "Pakete", "Fragen",
+    "Euro",
+    "EUR",
+    "Eur",
+    "€",
+    "CHF",
+    "Franken",
+    "Dollar",
+    "USD",
+    "%",
+    "Prozent",
+    "Stück",
+    "Stk",
+    "Tage",
+    "Tagen",
+    "Wochen",
+    "Monate",
+    "Monaten",
+    "Jahre",
+    "Jahren",
+    "Jahr",
+    "Minuten",
+    "Stunden",
+    "Sekunden",
+    "Uhr",
+    "Mal",
+    "mal",
+    "km",
+    "m",
+    "kg",
+    "g",
+    "l",
+    "x",
+    "Punkte",
+    "Kunden",
+    "Einwohner",
+    "Menschen",
+    "Personen",
+    "Mitarbeiter",
+    "Mitarbeitende",
+    "Artikel",
+    "Bestellungen",
+    "Exemplare",
+    "Seiten",
+    "Zeichen",
+    "Meter",
+    "Kilometer",
+    "Kilo",
+    "Gramm",
+    "Liter",
+    "Teilnehmer",
+    "Anrufe",
+    "Tickets",
+    "Fälle",
+    "Stimmen",
+    "Sterne",
+    "Bewertungen",
+    "Pakete",
+    "Fragen",
 ];
 
 /// Words right before a number that make it an identifier.
 const ID_KEYWORDS: &[&str] = &[
-    "nr", "nummer", "bestell", "auftrag", "rechnung", "ticket", "vorgang", "kunden", "kd", "id",
-    "az", "aktenzeichen", "vertrag", "referenz", "ref", "sendung", "tracking", "konto", "blz",
-    "artikel", "art", "seite", "kapitel", "zimmer", "raum", "gleis", "bus", "linie", "tel",
-    "telefon", "fax", "version", "v", "iso", "din", "paragraph", "abs", "absatz", "band",
+    "nr",
+    "nummer",
+    "bestell",
+    "auftrag",
+    "rechnung",
+    "ticket",
+    "vorgang",
+    "kunden",
+    "kd",
+    "id",
+    "az",
+    "aktenzeichen",
+    "vertrag",
+    "referenz",
+    "ref",
+    "sendung",
+    "tracking",
+    "konto",
+    "blz",
+    "artikel",
+    "art",
+    "seite",
+    "kapitel",
+    "zimmer",
+    "raum",
+    "gleis",
+    "bus",
+    "linie",
+    "tel",
+    "telefon",
+    "fax",
+    "version",
+    "v",
+    "iso",
+    "din",
+    "paragraph",
+    "abs",
+    "absatz",
+    "band",
 ];
 
 /// City continuations after the first city word.
@@ -142,7 +324,10 @@ fn capitalized(w: &str) -> bool {
 
 /// The next word after `i` (skipping spaces).
 fn next_word(text: &str, i: usize) -> &str {
-    let rest = text.get(i..).unwrap_or("").trim_start_matches([' ', '\u{a0}']);
+    let rest = text
+        .get(i..)
+        .unwrap_or("")
+        .trim_start_matches([' ', '\u{a0}']);
     let end = rest
         .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | ')' | '(' | '!' | '?'))
         .unwrap_or(rest.len());
@@ -189,7 +374,11 @@ fn id_led(text: &str, ds: usize) -> bool {
 impl Address {
     /// Street + house number for the digit run `[ds, de)`.
     fn street(&self, text: &str, ds: usize, de: usize) -> Option<Hit> {
-        if de - ds > 4 || !text.get(ds..de).is_some_and(|d| d.bytes().any(|b| b != b'0')) {
+        if de - ds > 4
+            || !text
+                .get(ds..de)
+                .is_some_and(|d| d.bytes().any(|b| b != b'0'))
+        {
             return None;
         }
         // House-number extras: "12a", "12-14", "5/2", "12 a" is left out.
@@ -227,7 +416,13 @@ impl Address {
         if let Some(suf) = suffix {
             let stem = lower.chars().count() - suf.chars().count();
             if stem >= MIN_STEM {
-                return Some(Hit::new(ws, end, Label::Address, SCORE_STREET, HitKind::Pattern));
+                return Some(Hit::new(
+                    ws,
+                    end,
+                    Label::Address,
+                    SCORE_STREET,
+                    HitKind::Pattern,
+                ));
             }
             if stem == 0 {
                 // A separate street word: "Frankfurter Straße 12", "Alter Markt 5".
@@ -311,12 +506,14 @@ impl Address {
         let cs = de + sp;
         let mut ce = city_word_end(text, cs)?;
         let mut city = text.get(cs..ce)?;
-        if matches!(city, "Bad" | "St." | "Sankt" | "Neu" | "Markt" | "Bergisch" | "Schwäbisch") {
-            if char_at(text, ce) == Some(' ') {
-                if let Some(e2) = city_word_end(text, ce + 1) {
-                    ce = e2;
-                    city = text.get(cs..ce)?;
-                }
+        if matches!(
+            city,
+            "Bad" | "St." | "Sankt" | "Neu" | "Markt" | "Bergisch" | "Schwäbisch"
+        ) && char_at(text, ce) == Some(' ')
+        {
+            if let Some(e2) = city_word_end(text, ce + 1) {
+                ce = e2;
+                city = text.get(cs..ce)?;
             }
         }
         if UNITS.contains(&city) || CALENDAR.contains(&city) {
@@ -491,11 +688,20 @@ mod tests {
         assert_eq!(addrs("Hauptstr. 12a, 2. OG"), vec!["Hauptstr. 12a"]);
         assert_eq!(addrs("Hauptstraße 12-14"), vec!["Hauptstraße 12-14"]);
         assert_eq!(addrs("Lindenstraße 5/2"), vec!["Lindenstraße 5/2"]);
-        assert_eq!(addrs("Bahnhofstrasse 1, 8001 Zürich"), vec!["Bahnhofstrasse 1", "8001 Zürich"]);
-        assert_eq!(addrs("Frankfurter Straße 12"), vec!["Frankfurter Straße 12"]);
+        assert_eq!(
+            addrs("Bahnhofstrasse 1, 8001 Zürich"),
+            vec!["Bahnhofstrasse 1", "8001 Zürich"]
+        );
+        assert_eq!(
+            addrs("Frankfurter Straße 12"),
+            vec!["Frankfurter Straße 12"]
+        );
         assert_eq!(addrs("Karl-Marx-Allee 90"), vec!["Karl-Marx-Allee 90"]);
         assert_eq!(addrs("Wohnhaft Am Markt 5, Leipzig"), vec!["Am Markt 5"]);
-        assert_eq!(addrs("An der Alster 12\n20099 Hamburg"), vec!["An der Alster 12", "20099 Hamburg"]);
+        assert_eq!(
+            addrs("An der Alster 12\n20099 Hamburg"),
+            vec!["An der Alster 12", "20099 Hamburg"]
+        );
         assert_eq!(addrs("Auf dem Berg 3."), vec!["Auf dem Berg 3"]);
     }
 
@@ -505,9 +711,15 @@ mod tests {
         assert_eq!(addrs("A-1010 Wien"), vec!["A-1010 Wien"]);
         assert_eq!(addrs("CH-8001 Zürich"), vec!["CH-8001 Zürich"]);
         assert_eq!(addrs("D-04109 Leipzig"), vec!["D-04109 Leipzig"]);
-        assert_eq!(addrs("60311 Frankfurt am Main"), vec!["60311 Frankfurt am Main"]);
+        assert_eq!(
+            addrs("60311 Frankfurt am Main"),
+            vec!["60311 Frankfurt am Main"]
+        );
         assert_eq!(addrs("06108 Halle (Saale)"), vec!["06108 Halle (Saale)"]);
-        assert_eq!(addrs("79098 Freiburg im Breisgau"), vec!["79098 Freiburg im Breisgau"]);
+        assert_eq!(
+            addrs("79098 Freiburg im Breisgau"),
+            vec!["79098 Freiburg im Breisgau"]
+        );
         assert_eq!(addrs("1010 Wien"), vec!["1010 Wien"]);
         assert_eq!(addrs("Postfach 1234"), vec!["Postfach 1234"]);
     }
@@ -530,6 +742,9 @@ mod tests {
     #[test]
     fn umlauts_and_emoji() {
         assert_eq!(addrs("📍Müllerstraße 7📍"), vec!["Müllerstraße 7"]);
-        assert_eq!(addrs("Schloßallee 3 · 80331 München"), vec!["Schloßallee 3", "80331 München"]);
+        assert_eq!(
+            addrs("Schloßallee 3 · 80331 München"),
+            vec!["Schloßallee 3", "80331 München"]
+        );
     }
 }

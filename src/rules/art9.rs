@@ -25,7 +25,7 @@
 
 use std::collections::HashSet;
 
-use super::lexicon::{char_at, char_before, Form, Flags, LexMatch, Lexicon, Source, Variants};
+use super::lexicon::{char_at, char_before, Flags, Form, LexMatch, Lexicon, Source, Variants};
 use super::Detector;
 use crate::types::{Hit, HitKind, Label};
 
@@ -126,9 +126,33 @@ const EXCLUDE_WORDS: &str = include_str!("lexicons/art9_exclude_words.txt");
 
 /// Words right before a bare "OP" that make it the operation.
 const OP_CONTEXT: &[&str] = &[
-    "der", "die", "einer", "eine", "meiner", "meine", "seiner", "seine", "ihrer", "ihre", "deiner",
-    "unserer", "nach", "vor", "zur", "geplante", "geplanten", "anstehende", "anstehenden",
-    "ambulante", "ambulanten", "nächste", "nächsten", "letzte", "letzten", "wegen", "seit",
+    "der",
+    "die",
+    "einer",
+    "eine",
+    "meiner",
+    "meine",
+    "seiner",
+    "seine",
+    "ihrer",
+    "ihre",
+    "deiner",
+    "unserer",
+    "nach",
+    "vor",
+    "zur",
+    "geplante",
+    "geplanten",
+    "anstehende",
+    "anstehenden",
+    "ambulante",
+    "ambulanten",
+    "nächste",
+    "nächsten",
+    "letzte",
+    "letzten",
+    "wegen",
+    "seit",
 ];
 
 /// Care-level and disability-degree terms that take a number ("Pflegegrad
@@ -260,7 +284,10 @@ impl Detector for Art9 {
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let mut matches = Vec::new();
         self.lexicon.find(text, &mut matches);
-        let mut hits: Vec<Hit> = matches.iter().filter_map(|m| self.accept(text, m)).collect();
+        let mut hits: Vec<Hit> = matches
+            .iter()
+            .filter_map(|m| self.accept(text, m))
+            .collect();
         // One hit per word: keep the longest of overlapping hits.
         hits.sort_by(|a, b| {
             a.span
@@ -314,7 +341,10 @@ mod tests {
         assert_eq!(words("Meine Frau ist Diabetikerin."), vec!["Diabetikerin"]);
         assert_eq!(words("nach seiner Knie-OP"), vec!["Knie-OP"]);
         assert_eq!(words("die Kniegelenk-OP ist vorbei"), vec!["Kniegelenk-OP"]);
-        assert_eq!(words("wegen Bandscheibenvorfall"), vec!["Bandscheibenvorfall"]);
+        assert_eq!(
+            words("wegen Bandscheibenvorfall"),
+            vec!["Bandscheibenvorfall"]
+        );
         assert_eq!(words("seine Krebserkrankung"), vec!["Krebserkrankung"]);
         assert_eq!(words("Lungenkrebs im Endstadium"), vec!["Lungenkrebs"]);
         assert_eq!(words("starke Kopfschmerzen"), vec!["Kopfschmerzen"]);
@@ -322,7 +352,10 @@ mod tests {
         assert_eq!(words("die schwangere Kundin"), vec!["schwangere"]);
         assert_eq!(words("Ich nehme Ibuprofen 600."), vec!["Ibuprofen"]);
         assert_eq!(words("SPD-Mitglied seit 1990"), vec!["SPD-Mitglied"]);
-        assert_eq!(words("Er ist Gewerkschaftsmitglied."), vec!["Gewerkschaftsmitglied"]);
+        assert_eq!(
+            words("Er ist Gewerkschaftsmitglied."),
+            vec!["Gewerkschaftsmitglied"]
+        );
         assert_eq!(words("bei ver.di organisiert"), vec!["ver.di"]);
         assert_eq!(words("Mitglied der IG Metall"), vec!["IG Metall"]);
         assert_eq!(words("DNA-Test bestellt"), vec!["DNA-Test"]);
@@ -352,7 +385,10 @@ mod tests {
         assert!(words("Diabetikerschokolade").is_empty());
         assert!(words("Der Eingang ist rollstuhlgerecht.").is_empty());
         assert!(words("behindertengerechte Toilette").is_empty());
-        assert_eq!(words("Mein Vater ist Rollstuhlfahrer."), vec!["Rollstuhlfahrer"]);
+        assert_eq!(
+            words("Mein Vater ist Rollstuhlfahrer."),
+            vec!["Rollstuhlfahrer"]
+        );
     }
 
     #[test]

@@ -436,17 +436,26 @@ mod tests {
         assert_eq!(l.term(0).category, "diagnosis");
         assert!(l.term(1).flags.hyphen && !l.term(1).flags.inflect);
         assert!(l.term(4).flags.case_sensitive);
-        assert!(l.term(5).flags.case_sensitive, "upper-case terms are case-sensitive");
+        assert!(
+            l.term(5).flags.case_sensitive,
+            "upper-case terms are case-sensitive"
+        );
     }
 
     #[test]
     fn inflection_and_compounds() {
         let l = lex();
         assert_eq!(words(&l, "Sie ist Schwangere."), vec!["Schwangere"]);
-        assert_eq!(words(&l, "Lungenkrebs und KREBS"), vec!["Lungenkrebs", "KREBS"]);
+        assert_eq!(
+            words(&l, "Lungenkrebs und KREBS"),
+            vec!["Lungenkrebs", "KREBS"]
+        );
         assert_eq!(words(&l, "eine Krebserkrankung"), vec!["Krebserkrankung"]);
         assert_eq!(words(&l, "nach der Knie-OP."), vec!["Knie-OP"]);
-        assert_eq!(words(&l, "im Shop, die Oper, der OPA"), Vec::<String>::new());
+        assert_eq!(
+            words(&l, "im Shop, die Oper, der OPA"),
+            Vec::<String>::new()
+        );
         assert_eq!(words(&l, "Kreb krebsx"), Vec::<String>::new());
         assert_eq!(words(&l, "berlin, hiv"), Vec::<String>::new());
         assert_eq!(words(&l, "Berlin, HIV"), vec!["Berlin", "HIV"]);
@@ -477,7 +486,13 @@ mod ruleset_tests {
         let mut v: Vec<(usize, String, Label)> = rs
             .detect(text)
             .into_iter()
-            .map(|h| (h.span.start, text[h.span.start..h.span.end].to_string(), h.label))
+            .map(|h| {
+                (
+                    h.span.start,
+                    text[h.span.start..h.span.end].to_string(),
+                    h.label,
+                )
+            })
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         v.into_iter().map(|(_, s, l)| (s, l)).collect()
@@ -499,7 +514,9 @@ mod ruleset_tests {
                 "missing {want:?} in {got:?}"
             );
         }
-        assert!(!got.iter().any(|(_, l)| *l == Label::Person && got.len() > 10));
+        assert!(!got
+            .iter()
+            .any(|(_, l)| *l == Label::Person && got.len() > 10));
     }
 
     #[test]
@@ -514,8 +531,14 @@ mod ruleset_tests {
         let rs = &*RULES;
         let t = "Hier ist das Support-Ticket von Frau Weber (weber@example.com), Kundennr. 4711: \"Meine Bestellung #98765 vom 15.01. ist nicht angekommen. Ich bin schwanger und brauche die Babyausstattung dringend.\"";
         let got = labelled(rs, t);
-        assert!(got.contains(&("Weber".to_string(), Label::Person)), "{got:?}");
-        assert!(got.contains(&("schwanger".to_string(), Label::Health)), "{got:?}");
+        assert!(
+            got.contains(&("Weber".to_string(), Label::Person)),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("schwanger".to_string(), Label::Health)),
+            "{got:?}"
+        );
         assert!(!got.iter().any(|(_, l)| *l == Label::Address), "{got:?}");
     }
 

@@ -114,8 +114,26 @@ const STOP: &str = include_str!("lexicons/names_stop.txt");
 
 /// Titles skipped between a trigger and the name; never part of the span.
 const TITLES: &[&str] = &[
-    "Dr.", "Prof.", "med.", "dent.", "vet.", "jur.", "rer.", "nat.", "phil.", "h.c.", "Dipl.-Ing.",
-    "Dipl.", "Ing.", "Mag.", "Frau", "Herr", "Herrn", "Hr.", "Fr.", "Doktor",
+    "Dr.",
+    "Prof.",
+    "med.",
+    "dent.",
+    "vet.",
+    "jur.",
+    "rer.",
+    "nat.",
+    "phil.",
+    "h.c.",
+    "Dipl.-Ing.",
+    "Dipl.",
+    "Ing.",
+    "Mag.",
+    "Frau",
+    "Herr",
+    "Herrn",
+    "Hr.",
+    "Fr.",
+    "Doktor",
 ];
 
 /// Lower-case particles inside names ("Hans von Weber", "Ursula van der Leyen").
@@ -175,13 +193,10 @@ impl Names {
     fn parse_name(&self, text: &str, i: usize, max: usize, after: After) -> Option<(usize, usize)> {
         let mut i = skip_spaces(text, i);
         // Skip titles.
-        loop {
-            let Some(t) = TITLES.iter().find(|t| {
-                text.get(i..).is_some_and(|r| r.starts_with(**t))
-                    && !char_at(text, i + t.len()).is_some_and(char::is_alphanumeric)
-            }) else {
-                break;
-            };
+        while let Some(t) = TITLES.iter().find(|t| {
+            text.get(i..).is_some_and(|r| r.starts_with(**t))
+                && !char_at(text, i + t.len()).is_some_and(char::is_alphanumeric)
+        }) {
             i = skip_spaces(text, i + t.len());
         }
         let start = i;
@@ -300,7 +315,13 @@ impl Names {
             }
             match self.parse_name(text, i, 4, After::Any) {
                 Some((a, b)) => {
-                    out.push(Hit::new(a, b, Label::Person, SCORE_HEADER, HitKind::Pattern));
+                    out.push(Hit::new(
+                        a,
+                        b,
+                        Label::Person,
+                        SCORE_HEADER,
+                        HitKind::Pattern,
+                    ));
                     i = b;
                 }
                 None => {
@@ -438,7 +459,8 @@ fn ends_line(text: &str, i: usize) -> bool {
 fn starts_line(text: &str, i: usize) -> bool {
     let before = text.get(..i).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or("");
-    line.trim_matches([' ', '\t', '>', '\r', '\u{a0}']).is_empty()
+    line.trim_matches([' ', '\t', '>', '\r', '\u{a0}'])
+        .is_empty()
 }
 
 impl Detector for Names {
@@ -498,8 +520,14 @@ mod tests {
         );
         assert_eq!(people("Sehr geehrte Frau Dr. Weber,"), vec!["Weber"]);
         assert_eq!(people("Hallo Herr Özdemir, danke!"), vec!["Özdemir"]);
-        assert_eq!(people("Ticket von Frau Weber (weber@example.com)"), vec!["Weber"]);
-        assert_eq!(people("Familie Müller-Lüdenscheidt"), vec!["Müller-Lüdenscheidt"]);
+        assert_eq!(
+            people("Ticket von Frau Weber (weber@example.com)"),
+            vec!["Weber"]
+        );
+        assert_eq!(
+            people("Familie Müller-Lüdenscheidt"),
+            vec!["Müller-Lüdenscheidt"]
+        );
         assert_eq!(people("Herrn Hans von Weber"), vec!["Hans von Weber"]);
         assert_eq!(people("Hr. Al-Hassan meldet sich"), vec!["Al-Hassan"]);
     }
@@ -545,13 +573,22 @@ mod tests {
             vec!["Meier", "Peter", "Nguyen Van Minh"]
         );
         assert_eq!(people("Ansprechpartner: Herr Vogel"), vec!["Vogel"]);
-        assert_eq!(people("Von: Amazon.de <noreply@amazon.de>"), Vec::<String>::new());
+        assert_eq!(
+            people("Von: Amazon.de <noreply@amazon.de>"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn given_name_lexicon() {
-        assert_eq!(people("Gestern hat Mehmet Yilmaz angerufen."), vec!["Mehmet Yilmaz"]);
-        assert_eq!(people("Laut Katarzyna Nowak ist alles ok."), vec!["Katarzyna Nowak"]);
+        assert_eq!(
+            people("Gestern hat Mehmet Yilmaz angerufen."),
+            vec!["Mehmet Yilmaz"]
+        );
+        assert_eq!(
+            people("Laut Katarzyna Nowak ist alles ok."),
+            vec!["Katarzyna Nowak"]
+        );
         assert_eq!(people("Bitte Julia ausrichten."), vec!["Julia"]);
         assert_eq!(people("Schmidt hat sich gemeldet."), vec!["Schmidt"]);
         // Ambiguous given names and noun surnames need more context.

@@ -75,8 +75,23 @@ const ORG_STOP: &[&str] = &[
 
 /// Words before an ambiguous place name that make it a place.
 const PLACE_PREPOSITIONS: &[&str] = &[
-    "in", "aus", "nach", "bei", "von", "ab", "bis", "über", "Raum", "Region", "Stadt", "Großraum",
-    "Nähe", "nahe", "Richtung", "Standort", "Filiale",
+    "in",
+    "aus",
+    "nach",
+    "bei",
+    "von",
+    "ab",
+    "bis",
+    "über",
+    "Raum",
+    "Region",
+    "Stadt",
+    "Großraum",
+    "Nähe",
+    "nahe",
+    "Richtung",
+    "Standort",
+    "Filiale",
 ];
 
 /// Detector for ORGANIZATION and LOCATION.
@@ -154,7 +169,13 @@ impl Orgs {
                         HitKind::Lexicon,
                     ));
                 } else {
-                    out.push(Hit::new(s, e, Label::Location, SCORE_PLACE, HitKind::Lexicon));
+                    out.push(Hit::new(
+                        s,
+                        e,
+                        Label::Location,
+                        SCORE_PLACE,
+                        HitKind::Lexicon,
+                    ));
                 }
             }
             _ => {}
@@ -233,7 +254,10 @@ fn capitalized_after(text: &str, e: usize, max: usize) -> usize {
 /// Is the word before `s` a place preposition?
 fn after_preposition(text: &str, s: usize) -> bool {
     let before = text.get(..s).unwrap_or("").trim_end();
-    let prev = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    let prev = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
     PLACE_PREPOSITIONS.contains(&prev)
 }
 
@@ -297,27 +321,54 @@ mod tests {
 
     #[test]
     fn legal_forms() {
-        assert_eq!(orgs("bei der Müller Logistik GmbH bestellt"), vec!["Müller Logistik GmbH"]);
+        assert_eq!(
+            orgs("bei der Müller Logistik GmbH bestellt"),
+            vec!["Müller Logistik GmbH"]
+        );
         assert_eq!(orgs("Die Siemens AG teilt mit"), vec!["Siemens AG"]);
-        assert_eq!(orgs("Schmidt & Partner GmbH & Co. KG"), vec!["Schmidt & Partner GmbH & Co. KG"]);
-        assert_eq!(orgs("der Förderverein Kita Sonnenschein e.V. lädt"), vec!["Förderverein Kita Sonnenschein e.V."]);
-        assert_eq!(orgs("Beispiel UG (haftungsbeschränkt)"), vec!["Beispiel UG (haftungsbeschränkt)"]);
+        assert_eq!(
+            orgs("Schmidt & Partner GmbH & Co. KG"),
+            vec!["Schmidt & Partner GmbH & Co. KG"]
+        );
+        assert_eq!(
+            orgs("der Förderverein Kita Sonnenschein e.V. lädt"),
+            vec!["Förderverein Kita Sonnenschein e.V."]
+        );
+        assert_eq!(
+            orgs("Beispiel UG (haftungsbeschränkt)"),
+            vec!["Beispiel UG (haftungsbeschränkt)"]
+        );
         assert!(orgs("eine GmbH gründen").is_empty());
     }
 
     #[test]
     fn known_orgs() {
-        assert_eq!(orgs("Ich bin bei der AOK Bayern versichert."), vec!["AOK Bayern"]);
-        assert_eq!(orgs("Die Techniker Krankenkasse zahlt"), vec!["Techniker Krankenkasse"]);
-        assert_eq!(orgs("Paket per DHL, Konto bei der Sparkasse"), vec!["DHL", "Sparkasse"]);
+        assert_eq!(
+            orgs("Ich bin bei der AOK Bayern versichert."),
+            vec!["AOK Bayern"]
+        );
+        assert_eq!(
+            orgs("Die Techniker Krankenkasse zahlt"),
+            vec!["Techniker Krankenkasse"]
+        );
+        assert_eq!(
+            orgs("Paket per DHL, Konto bei der Sparkasse"),
+            vec!["DHL", "Sparkasse"]
+        );
         assert!(orgs("Ergo, das war's. Netto 100 Euro.").is_empty());
     }
 
     #[test]
     fn places_and_ambiguous_places() {
         assert_eq!(places("Ich wohne in Leipzig."), vec!["Leipzig"]);
-        assert_eq!(places("Umzug nach Österreich, Tirol"), vec!["Österreich", "Tirol"]);
-        assert_eq!(places("Frankfurt am Main und Halle (Saale)"), vec!["Frankfurt am Main", "Halle (Saale)"]);
+        assert_eq!(
+            places("Umzug nach Österreich, Tirol"),
+            vec!["Österreich", "Tirol"]
+        );
+        assert_eq!(
+            places("Frankfurt am Main und Halle (Saale)"),
+            vec!["Frankfurt am Main", "Halle (Saale)"]
+        );
         assert_eq!(places("Filiale in Essen"), vec!["Essen"]);
         assert!(places("Das Essen war kalt.").is_empty());
         assert_eq!(places("🏠Berlin-Mitte🏠"), vec!["Berlin"]);
