@@ -1,18 +1,606 @@
-//! Detector for PERSON (stub: to be filled in).
+//! Detector for PERSON by rules: honorifics and roles ("Herr", "Frau Dr.",
+//! "Familie", "Kundin"), greetings ("Liebe Anna,", "Hallo Herr Özdemir"),
+//! signatures (the name line after "Mit freundlichen Grüßen", "LG" …), mail
+//! and form headers ("Von: Anna Schulz <…>", "Ansprechpartner: …",
+//! "Name: …") and a given-name lexicon followed by a capitalised surname.
+//!
+//! Triggers, given names (`lexicons/names_given.txt`) and surnames
+//! (`lexicons/names_surnames.txt`) share one case-sensitive Aho-Corasick
+//! automaton, so the text is scanned once. The span never includes the
+//! title ("Frau", "Dr."). Surnames that are also nouns (Koch, Vogel, Wolf,
+//! Klein …) count only after a trigger or a given name; a given name alone
+//! is a weak [`HitKind::Lexicon`] hit that never overrides the NER model.
 
+use std::collections::HashSet;
+
+use super::lexicon::{char_at, char_before, Flags, LexMatch, Lexicon, Source, Variants};
 use super::Detector;
-use crate::types::Hit;
+use crate::types::{Hit, HitKind, Label};
+
+/// A name after an honorific or role ("Herr Koch", "Frau Dr. Weber").
+pub(crate) const SCORE_HONORIFIC: f32 = 0.9;
+/// A name in a mail or form header ("Von: Anna Schulz").
+pub(crate) const SCORE_HEADER: f32 = 0.85;
+/// A name after a greeting, followed by a comma or line end ("Liebe Anna,").
+pub(crate) const SCORE_GREETING: f32 = 0.85;
+/// A name on the signature line after a closing formula.
+pub(crate) const SCORE_SIGNATURE: f32 = 0.8;
+/// A known given name followed by a capitalised surname ("Anna Schulz").
+pub(crate) const SCORE_FULL_NAME: f32 = 0.8;
+/// A known, unambiguous given name on its own (lexicon hit).
+pub(crate) const SCORE_GIVEN_ALONE: f32 = 0.6;
+/// A known, unambiguous surname on its own (lexicon hit).
+pub(crate) const SCORE_SURNAME_ALONE: f32 = 0.5;
+
+const G_HONORIFIC: u8 = 0;
+const G_GREETING: u8 = 1;
+const G_CLOSER: u8 = 2;
+const G_HEADER: u8 = 3;
+const G_GIVEN: u8 = 4;
+const G_SURNAME: u8 = 5;
+
+/// Honorifics and roles that precede a name.
+const HONORIFICS: &str = "Herr\nHerrn\nHERR\nHERRN\nFrau\nFRAU\nHr.\nHrn.\nFr.\nFrl.\nDr.\nProf.\n\
+Familie\nFam.\nKunde\nKundin\nPatient\nPatientin\nMandant\nMandantin\nSachbearbeiter\n\
+Sachbearbeiterin\nKollege\nKollegin\nMr.\nMrs.\nMs.\nMonsieur\nMadame\nSignora\nSignor\n";
+
+/// Greetings that precede a name and a comma or line end.
+const GREETINGS: &str = "Hallo\nHi\nHey\nMoin\nServus\nGrüezi\nGrüß Gott\nLiebe\nLieber\nLiebes\n\
+Guten Tag\nGuten Morgen\nGuten Abend\nSehr geehrte\nSehr geehrter\nDear\nHello\nSalut\nCiao\n";
+
+/// Closing formulas followed by a signature.
+const CLOSERS: &str = "Mit freundlichen Grüßen\nMit freundlichen Grüssen\nMit freundlichem Gruß\n\
+Mit freundlichem Gruss\nFreundliche Grüße\nFreundliche Grüsse\nViele Grüße\nViele Grüsse\n\
+Beste Grüße\nBeste Grüsse\nLiebe Grüße\nLiebe Grüsse\nHerzliche Grüße\nHerzliche Grüsse\n\
+Schöne Grüße\nSonnige Grüße\nMit besten Grüßen\nGruß\nGruss\nGrüße\nGrüsse\nMfG\nmfG\nMFG\nLG\n\
+VG\nLg\nVg\nBest regards\nKind regards\nRegards\nCheers\nHochachtungsvoll\nHerzlichst\nBis bald\n\
+Danke und Gruß\nDanke und viele Grüße\n";
+
+/// Header keys followed by one or more names.
+const HEADERS: &str = "Von:\nAn:\nFrom:\nTo:\nCc:\nCC:\nBcc:\nAbsender:\nEmpfänger:\n\
+Ansprechpartner:\nAnsprechpartnerin:\nName:\nVorname:\nNachname:\nKontakt:\nKontaktperson:\n\
+Bearbeiter:\nBearbeiterin:\nSachbearbeiter:\nSachbearbeiterin:\nVerfasser:\nKunde:\nKundin:\n\
+Inhaber:\nKontoinhaber:\nAntragsteller:\nAntragstellerin:\nPatient:\nPatientin:\n";
+
+const CASED: Flags = Flags {
+    inflect: false,
+    head: false,
+    modifier: false,
+    hyphen: false,
+    case_sensitive: true,
+};
+const NAME_FLAGS: Flags = Flags {
+    inflect: false,
+    head: false,
+    modifier: false,
+    hyphen: false,
+    case_sensitive: false,
+};
+
+const SOURCES: &[Source] = &[
+    Source {
+        text: HONORIFICS,
+        group: G_HONORIFIC,
+        defaults: CASED,
+    },
+    Source {
+        text: GREETINGS,
+        group: G_GREETING,
+        defaults: CASED,
+    },
+    Source {
+        text: CLOSERS,
+        group: G_CLOSER,
+        defaults: CASED,
+    },
+    Source {
+        text: HEADERS,
+        group: G_HEADER,
+        defaults: CASED,
+    },
+    Source {
+        text: include_str!("lexicons/names_given.txt"),
+        group: G_GIVEN,
+        defaults: NAME_FLAGS,
+    },
+    Source {
+        text: include_str!("lexicons/names_surnames.txt"),
+        group: G_SURNAME,
+        defaults: NAME_FLAGS,
+    },
+];
+
+const STOP: &str = include_str!("lexicons/names_stop.txt");
+
+/// Titles skipped between a trigger and the name; never part of the span.
+const TITLES: &[&str] = &[
+    "Dr.",
+    "Prof.",
+    "med.",
+    "dent.",
+    "vet.",
+    "jur.",
+    "rer.",
+    "nat.",
+    "phil.",
+    "h.c.",
+    "Dipl.-Ing.",
+    "Dipl.",
+    "Ing.",
+    "Mag.",
+    "Frau",
+    "Herr",
+    "Herrn",
+    "Hr.",
+    "Fr.",
+    "Doktor",
+];
+
+/// Lower-case particles inside names ("Hans von Weber", "Ursula van der Leyen").
+const PARTICLES: &[&str] = &[
+    "von", "zu", "vom", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "le",
+    "la", "ten", "ter", "bin", "ibn", "al", "el",
+];
+
+/// Particles that may open a surname right after a trigger ("Herr von Weber").
+const LEADING_PARTICLES: &[&str] = &["von", "zu", "van", "de", "da", "di", "del", "al", "el"];
+
+/// Endings of German abstract nouns: a capitalised word with one of these
+/// after a given name is not a surname ("Maria Bestellung").
+const NOUN_ENDINGS: &[&str] = &[
+    "ung", "heit", "keit", "schaft", "tion", "tät", "nis", "ment", "ismus", "ungen", "ei",
+];
+
+/// How a name is delimited after its trigger.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum After {
+    /// Anything may follow.
+    Any,
+    /// Only a comma, "!", ":" or the end of the line may follow (greetings,
+    /// signatures).
+    LineEnd,
+}
 
 /// Detector for PERSON.
-#[derive(Debug, Default)]
-pub(crate) struct Names {}
+#[derive(Debug)]
+pub(crate) struct Names {
+    lexicon: Lexicon,
+    stop: HashSet<&'static str>,
+}
 
 impl Names {
     pub(crate) fn new() -> Self {
-        Names {}
+        Names {
+            lexicon: Lexicon::new(SOURCES, Variants::Cased),
+            stop: STOP
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter(|l| !l.is_empty())
+                .collect(),
+        }
+    }
+
+    fn is_stop(&self, word: &str) -> bool {
+        self.stop.contains(word)
+            || word
+                .rsplit('-')
+                .next()
+                .is_some_and(|last| last != word && self.stop.contains(last))
+    }
+
+    /// Parse up to `max` name words starting at `i` (spaces and titles
+    /// skipped first). Returns the span of the words, without titles.
+    fn parse_name(&self, text: &str, i: usize, max: usize, after: After) -> Option<(usize, usize)> {
+        let mut i = skip_spaces(text, i);
+        // Skip titles.
+        while let Some(t) = TITLES.iter().find(|t| {
+            text.get(i..).is_some_and(|r| r.starts_with(**t))
+                && !char_at(text, i + t.len()).is_some_and(char::is_alphanumeric)
+        }) {
+            i = skip_spaces(text, i + t.len());
+        }
+        let start = i;
+        let mut end = i;
+        let mut words = 0;
+        let mut pending_particle = false;
+        while words < max {
+            if let Some(we) = name_word(text, i) {
+                let w = &text[i..we];
+                if self.is_stop(w) || looks_like_domain(text, we) {
+                    break;
+                }
+                words += 1;
+                end = we;
+                pending_particle = false;
+                i = skip_spaces(text, we);
+                continue;
+            }
+            // A lower-case particle must be followed by a name word.
+            let pe = text
+                .get(i..)
+                .and_then(|r| r.find(|c: char| !c.is_alphabetic()))
+                .map_or(text.len(), |j| i + j);
+            let p = text.get(i..pe).unwrap_or("");
+            let allowed = if words == 0 {
+                LEADING_PARTICLES.contains(&p)
+            } else {
+                PARTICLES.contains(&p)
+            };
+            if !allowed || pending_particle && p.is_empty() {
+                break;
+            }
+            if !matches!(char_at(text, pe), Some(' ')) {
+                break;
+            }
+            pending_particle = true;
+            i = skip_spaces(text, pe);
+        }
+        if words == 0 {
+            return None;
+        }
+        if start == end {
+            return None;
+        }
+        if after == After::LineEnd && !ends_line(text, end) {
+            return None;
+        }
+        Some((start, end))
+    }
+
+    fn handle(&self, text: &str, m: &LexMatch, out: &mut Vec<Hit>) {
+        let term = self.lexicon.term(m.term);
+        let s = m.term_span.start;
+        let e = m.term_span.end;
+        let person = |(a, b): (usize, usize), score: f32, kind: HitKind| {
+            Hit::new(a, b, Label::Person, score, kind)
+        };
+        match term.group {
+            G_HONORIFIC => {
+                if let Some(sp) = self.parse_name(text, e, 4, After::Any) {
+                    out.push(person(sp, SCORE_HONORIFIC, HitKind::Pattern));
+                }
+            }
+            G_GREETING => {
+                if let Some(sp) = self.parse_name(text, e, 3, After::LineEnd) {
+                    out.push(person(sp, SCORE_GREETING, HitKind::Pattern));
+                }
+            }
+            G_CLOSER => {
+                if !starts_line(text, s) {
+                    return;
+                }
+                let mut i = e;
+                let rest = text.get(i..).unwrap_or("");
+                let trimmed = rest.trim_start_matches([',', ' ', '\t', '.', '!']);
+                i += rest.len() - trimmed.len();
+                if trimmed.starts_with(['\n', '\r']) {
+                    let t2 = trimmed.trim_start_matches(['\n', '\r', ' ', '\t']);
+                    let newlines = trimmed.len() - t2.len();
+                    if trimmed[..newlines].matches('\n').count() > 2 {
+                        return;
+                    }
+                    i += newlines;
+                } else if i == e && !trimmed.is_empty() {
+                    // "LGA" is no closer; a closer needs a separator.
+                    return;
+                }
+                if let Some(sp) = self.parse_name(text, i, 3, After::LineEnd) {
+                    out.push(person(sp, SCORE_SIGNATURE, HitKind::Pattern));
+                }
+            }
+            G_HEADER => self.header(text, e, out),
+            G_GIVEN | G_SURNAME => self.lexicon_name(text, m, out),
+            _ => {}
+        }
+    }
+
+    /// Names after a header key, up to the end of the line: several
+    /// recipients, `<addr>` and `"Schulz, Anna"` forms.
+    fn header(&self, text: &str, mut i: usize, out: &mut Vec<Hit>) {
+        let line_end = text
+            .get(i..)
+            .and_then(|r| r.find('\n'))
+            .map_or(text.len(), |j| i + j);
+        for _ in 0..10 {
+            i = skip_spaces(text, i);
+            while let Some(c) = char_at(text, i) {
+                if i < line_end && matches!(c, '"' | '\'' | ';' | ',' | ' ' | '>') {
+                    i += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            if i >= line_end {
+                return;
+            }
+            match self.parse_name(text, i, 4, After::Any) {
+                Some((a, b)) => {
+                    out.push(Hit::new(
+                        a,
+                        b,
+                        Label::Person,
+                        SCORE_HEADER,
+                        HitKind::Pattern,
+                    ));
+                    i = b;
+                }
+                None => {
+                    // Skip one token ("<anna@example.com>", an e-mail …).
+                    let next = text
+                        .get(i..line_end)
+                        .and_then(|r| r.find([' ', ';', ',']))
+                        .map_or(line_end, |j| i + j);
+                    if next == i {
+                        return;
+                    }
+                    i = next;
+                }
+            }
+            // Skip an address in angle brackets.
+            let r = text.get(i..line_end).unwrap_or("").trim_start();
+            if r.starts_with('<') {
+                match r.find('>') {
+                    Some(j) => i = line_end - r.len() + j + 1,
+                    None => return,
+                }
+            }
+        }
+    }
+
+    /// A given name (+ surname) or a lone unambiguous surname.
+    fn lexicon_name(&self, text: &str, m: &LexMatch, out: &mut Vec<Hit>) {
+        let term = self.lexicon.term(m.term);
+        let s = m.term_span.start;
+        let e = m.term_span.end;
+        let exact_case = text.get(s..e) == Some(term.text.as_str());
+        if term.group == G_GIVEN {
+            // Given name followed by a surname.
+            let after = skip_spaces(text, e);
+            if after > e && after - e <= 2 {
+                if let Some(se) = name_word(text, after) {
+                    let w = &text[after..se];
+                    let noun_like = NOUN_ENDINGS.iter().any(|x| w.ends_with(x));
+                    if !self.is_stop(w) && !noun_like && !looks_like_domain(text, se) {
+                        // Include a further surname word ("Anna Lena Schulz",
+                        // "Hans von Weber").
+                        let end = self
+                            .parse_name(text, after, 3, After::Any)
+                            .map_or(se, |(_, b)| b);
+                        out.push(Hit::new(
+                            s,
+                            end,
+                            Label::Person,
+                            SCORE_FULL_NAME,
+                            HitKind::Pattern,
+                        ));
+                        return;
+                    }
+                }
+            }
+            if exact_case && term.category.is_empty() {
+                out.push(Hit::new(
+                    s,
+                    e,
+                    Label::Person,
+                    SCORE_GIVEN_ALONE,
+                    HitKind::Lexicon,
+                ));
+            }
+        } else if exact_case && term.category.is_empty() {
+            out.push(Hit::new(
+                s,
+                e,
+                Label::Person,
+                SCORE_SURNAME_ALONE,
+                HitKind::Lexicon,
+            ));
+        }
     }
 }
 
+/// Skip spaces and tabs (not newlines).
+fn skip_spaces(text: &str, i: usize) -> usize {
+    let rest = text.get(i..).unwrap_or("");
+    i + (rest.len() - rest.trim_start_matches([' ', '\t', '\u{a0}']).len())
+}
+
+/// End of a capitalised name word starting at `i`: an upper-case letter,
+/// then letters, with inner hyphens or apostrophes ("Anna-Lena",
+/// "O'Brien", "Al-Hassan", "SCHULZ").
+fn name_word(text: &str, i: usize) -> Option<usize> {
+    if char_before(text, i).is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let rest = text.get(i..)?;
+    let mut it = rest.char_indices().peekable();
+    let (_, first) = it.next()?;
+    if !first.is_uppercase() {
+        return None;
+    }
+    let mut end = first.len_utf8();
+    while let Some((j, c)) = it.next() {
+        if c.is_alphabetic() {
+            end = j + c.len_utf8();
+        } else if matches!(c, '-' | '\'' | '’') && it.peek().is_some_and(|(_, n)| n.is_alphabetic())
+        {
+            continue;
+        } else {
+            break;
+        }
+    }
+    let end = i + end;
+    // A word glued to digits is no name ("A4", "Q3").
+    if char_at(text, end).is_some_and(|c| c.is_numeric()) {
+        return None;
+    }
+    // Single letters only as initials ("A. Schulz" is handled as title-less).
+    if end - i == first.len_utf8() {
+        return None;
+    }
+    Some(end)
+}
+
+/// "Amazon.de", "anna.schulz@": the word is part of a domain or address.
+fn looks_like_domain(text: &str, end: usize) -> bool {
+    matches!(char_at(text, end), Some('.' | '@'))
+        && char_at(text, end + 1).is_some_and(char::is_alphanumeric)
+}
+
+/// Only `,`, `.`, `!`, `:`, spaces, or nothing up to the end of the line.
+fn ends_line(text: &str, i: usize) -> bool {
+    let rest = text.get(i..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    line.trim_start_matches([',', '!', ':', '.', ';', ' ', '\t', '\r', '\u{a0}'])
+        .is_empty()
+        || line.trim_start().starts_with(['(', '|'])
+}
+
+/// Only whitespace (or quoting `>`) between the line start and `i`.
+fn starts_line(text: &str, i: usize) -> bool {
+    let before = text.get(..i).unwrap_or("");
+    let line = before.rsplit('\n').next().unwrap_or("");
+    line.trim_matches([' ', '\t', '>', '\r', '\u{a0}'])
+        .is_empty()
+}
+
 impl Detector for Names {
-    fn detect(&self, _text: &str, _out: &mut Vec<Hit>) {}
+    fn detect(&self, text: &str, out: &mut Vec<Hit>) {
+        let mut matches = Vec::new();
+        self.lexicon.find(text, &mut matches);
+        let mut hits = Vec::new();
+        for m in &matches {
+            self.handle(text, m, &mut hits);
+        }
+        // Keep the longest (then strongest) of overlapping hits.
+        hits.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.len().cmp(&a.span.len()))
+                .then(b.score.total_cmp(&a.score))
+        });
+        let mut kept: Vec<Hit> = Vec::new();
+        for h in hits {
+            if let Some(last) = kept.last_mut() {
+                if h.span.start < last.span.end {
+                    // A pattern hit inside a lexicon-only hit upgrades it.
+                    if h.kind == HitKind::Pattern && last.kind == HitKind::Lexicon {
+                        last.kind = HitKind::Pattern;
+                        last.score = last.score.max(h.score);
+                    }
+                    continue;
+                }
+            }
+            kept.push(h);
+        }
+        out.extend(kept);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        Names::new().detect(text, &mut out);
+        out.iter()
+            .map(|h| {
+                assert!(text.is_char_boundary(h.span.start) && text.is_char_boundary(h.span.end));
+                text[h.span.start..h.span.end].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn honorifics_exclude_the_title() {
+        assert_eq!(
+            people("Herr Koch aus der Lindenstraße 5 in Leipzig hat angerufen."),
+            vec!["Koch"]
+        );
+        assert_eq!(people("Sehr geehrte Frau Dr. Weber,"), vec!["Weber"]);
+        assert_eq!(people("Hallo Herr Özdemir, danke!"), vec!["Özdemir"]);
+        assert_eq!(
+            people("Ticket von Frau Weber (weber@example.com)"),
+            vec!["Weber"]
+        );
+        assert_eq!(
+            people("Familie Müller-Lüdenscheidt"),
+            vec!["Müller-Lüdenscheidt"]
+        );
+        assert_eq!(people("Herrn Hans von Weber"), vec!["Hans von Weber"]);
+        assert_eq!(people("Hr. Al-Hassan meldet sich"), vec!["Al-Hassan"]);
+    }
+
+    #[test]
+    fn near_misses_are_not_names() {
+        assert!(people("Der Koch hat gekocht.").is_empty());
+        assert!(people("die Frau am Telefon war nett").is_empty());
+        assert!(people("Herr der Ringe ist ein Film").is_empty());
+        assert!(people("Liebe Grüße aus dem Urlaub").is_empty());
+        assert!(people("Hallo zusammen, Hallo Support-Team,").is_empty());
+        assert!(people("Fr. 15.03. geschlossen").is_empty());
+    }
+
+    #[test]
+    fn greetings() {
+        assert_eq!(people("Liebe Anna,\nwie geht's?"), vec!["Anna"]);
+        assert_eq!(people("Hi Jan,\nkurze Frage"), vec!["Jan"]);
+        assert_eq!(people("Guten Tag Frau Yılmaz!"), vec!["Yılmaz"]);
+    }
+
+    #[test]
+    fn signatures() {
+        assert_eq!(
+            people("Danke.\n\nMit freundlichen Grüßen\nAnna-Lena Schulz\n"),
+            vec!["Anna-Lena Schulz"]
+        );
+        assert_eq!(people("Viele Grüße, Dragan"), vec!["Dragan"]);
+        assert_eq!(people("LG\nKevin"), vec!["Kevin"]);
+        assert_eq!(people("MfG\nTHOMAS KRAUSE"), vec!["THOMAS KRAUSE"]);
+        // Not a signature: more text on the line.
+        assert!(people("Viele Grüße an das ganze Team").is_empty());
+    }
+
+    #[test]
+    fn headers() {
+        assert_eq!(
+            people("Von: Anna Schulz <anna.schulz@example.com>\nAn: Kundenservice <s@x.de>"),
+            vec!["Anna Schulz"]
+        );
+        assert_eq!(
+            people("An: Meier, Peter; Nguyen Van Minh"),
+            vec!["Meier", "Peter", "Nguyen Van Minh"]
+        );
+        assert_eq!(people("Ansprechpartner: Herr Vogel"), vec!["Vogel"]);
+        assert_eq!(
+            people("Von: Amazon.de <noreply@amazon.de>"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn given_name_lexicon() {
+        assert_eq!(
+            people("Gestern hat Mehmet Yilmaz angerufen."),
+            vec!["Mehmet Yilmaz"]
+        );
+        assert_eq!(
+            people("Laut Katarzyna Nowak ist alles ok."),
+            vec!["Katarzyna Nowak"]
+        );
+        assert_eq!(people("Bitte Julia ausrichten."), vec!["Julia"]);
+        assert_eq!(people("Schmidt hat sich gemeldet."), vec!["Schmidt"]);
+        // Ambiguous given names and noun surnames need more context.
+        assert!(people("Ernst nehmen wir das.").is_empty());
+        assert!(people("Wolf im Wald").is_empty());
+        assert_eq!(people("Anna Vogel war da"), vec!["Anna Vogel"]);
+        assert_eq!(people("Maria Bestellung"), vec!["Maria"]);
+    }
+
+    #[test]
+    fn emoji_and_umlauts() {
+        assert_eq!(people("🙂 Frau Müßig 🙂"), vec!["Müßig"]);
+        assert_eq!(people("Grüße 👋\nJürgen"), vec!["Jürgen"]);
+    }
 }

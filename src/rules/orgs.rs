@@ -1,18 +1,377 @@
-//! Detector for ORGANIZATION, LOCATION (stub: to be filled in).
+//! Detector for ORGANIZATION (legal forms such as "GmbH", "AG", "e.V.";
+//! well-known insurers, banks, carriers and authorities from
+//! `lexicons/orgs_known.txt`) and LOCATION (cities, states, regions and
+//! countries from `lexicons/places.txt`).
+//!
+//! Legal-form organisations are structural [`HitKind::Pattern`] hits: the
+//! capitalised words before the legal form ("Müller Logistik GmbH"). Known
+//! organisations and places are [`HitKind::Lexicon`] hits, so the NER model
+//! wins wherever it disagrees. Place names that are also ordinary words
+//! ("Essen", "Halle", "Hof") only count after a place preposition.
 
+use super::lexicon::{char_at, char_before, Flags, LexMatch, Lexicon, Source, Variants};
 use super::Detector;
-use crate::types::Hit;
+use crate::types::{Hit, HitKind, Label};
 
-/// Detector for ORGANIZATION, LOCATION.
-#[derive(Debug, Default)]
-pub(crate) struct Orgs {}
+/// Capitalised words followed by a legal form.
+pub(crate) const SCORE_LEGAL_FORM: f32 = 0.9;
+/// A known organisation with a region or place ("AOK Bayern").
+pub(crate) const SCORE_ORG_WITH_PLACE: f32 = 0.85;
+/// A known organisation on its own.
+pub(crate) const SCORE_KNOWN_ORG: f32 = 0.75;
+/// A place name from the lexicon.
+pub(crate) const SCORE_PLACE: f32 = 0.7;
+/// A place name that is also a common word, after a place preposition.
+pub(crate) const SCORE_AMBIGUOUS_PLACE: f32 = 0.65;
+
+const G_ORG: u8 = 0;
+const G_LEGAL: u8 = 1;
+const G_PLACE: u8 = 2;
+
+/// Legal forms, longest variants included so the longest match wins.
+const LEGAL_FORMS: &str = "GmbH\ngGmbH\nmbH\nAG\nKG\nKGaA\nOHG\nGbR\nUG\nUG (haftungsbeschränkt)\n\
+e.V.\ne. V.\neV\ne.K.\neG\nSE\nGmbH & Co. KG\nGmbH & Co KG\nAG & Co. KG\nCo. KG\nGesmbH\nGes.m.b.H.\n\
+Ltd\nLtd.\nInc.\nLLC\nSàrl\nS.à r.l.\nStiftung\n";
+
+const CASED: Flags = Flags {
+    inflect: false,
+    head: false,
+    modifier: false,
+    hyphen: false,
+    case_sensitive: true,
+};
+const PLACE_FLAGS: Flags = Flags {
+    inflect: false,
+    head: false,
+    modifier: false,
+    hyphen: true,
+    case_sensitive: false,
+};
+
+const SOURCES: &[Source] = &[
+    Source {
+        text: include_str!("lexicons/orgs_known.txt"),
+        group: G_ORG,
+        defaults: CASED,
+    },
+    Source {
+        text: LEGAL_FORMS,
+        group: G_LEGAL,
+        defaults: CASED,
+    },
+    Source {
+        text: include_str!("lexicons/places.txt"),
+        group: G_PLACE,
+        defaults: PLACE_FLAGS,
+    },
+];
+
+/// Words that end the name part walking back from a legal form.
+const ORG_STOP: &[&str] = &[
+    "Die", "Der", "Das", "Den", "Dem", "Des", "Bei", "Von", "Vom", "Mit", "Für", "Und", "Ihre",
+    "Ihrer", "Unsere", "Unserer", "Meine", "Meiner", "Eine", "Einer", "An", "Am", "Im", "In",
+    "Auf", "Aus", "Zur", "Zum", "Als", "Ich", "Wir", "Sie", "Firma", "Fa.", "Hallo", "Liebe",
+];
+
+/// Words before an ambiguous place name that make it a place.
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "in",
+    "aus",
+    "nach",
+    "bei",
+    "von",
+    "ab",
+    "bis",
+    "über",
+    "Raum",
+    "Region",
+    "Stadt",
+    "Großraum",
+    "Nähe",
+    "nahe",
+    "Richtung",
+    "Standort",
+    "Filiale",
+];
+
+/// Detector for ORGANIZATION and LOCATION.
+#[derive(Debug)]
+pub(crate) struct Orgs {
+    lexicon: Lexicon,
+}
 
 impl Orgs {
     pub(crate) fn new() -> Self {
-        Orgs {}
+        Orgs {
+            lexicon: Lexicon::new(SOURCES, Variants::Cased),
+        }
+    }
+
+    fn handle(&self, text: &str, m: &LexMatch, out: &mut Vec<Hit>) {
+        let term = self.lexicon.term(m.term);
+        let (s, e) = (m.term_span.start, m.term_span.end);
+        match term.group {
+            G_LEGAL => {
+                if let Some(start) = name_before(text, s) {
+                    out.push(Hit::new(
+                        start,
+                        e,
+                        Label::Organization,
+                        SCORE_LEGAL_FORM,
+                        HitKind::Pattern,
+                    ));
+                }
+            }
+            G_ORG => {
+                if m.form != super::lexicon::Form::Word {
+                    return;
+                }
+                if term.category == "prefix" {
+                    let end = capitalized_after(text, e, 2);
+                    if end > e {
+                        out.push(Hit::new(
+                            s,
+                            end,
+                            Label::Organization,
+                            SCORE_ORG_WITH_PLACE,
+                            HitKind::Pattern,
+                        ));
+                    } else if matches!(term.text.as_str(), "AOK" | "Sparkasse" | "Volksbank") {
+                        out.push(Hit::new(
+                            s,
+                            e,
+                            Label::Organization,
+                            SCORE_KNOWN_ORG,
+                            HitKind::Lexicon,
+                        ));
+                    }
+                } else {
+                    out.push(Hit::new(
+                        s,
+                        e,
+                        Label::Organization,
+                        SCORE_KNOWN_ORG,
+                        HitKind::Lexicon,
+                    ));
+                }
+            }
+            G_PLACE => {
+                // "Berlin-Mitte" yes, "Berlin" in "Neu-Berlin" only as a part.
+                if term.category == "city-amb" {
+                    if m.form != super::lexicon::Form::Word || !after_preposition(text, s) {
+                        return;
+                    }
+                    out.push(Hit::new(
+                        s,
+                        e,
+                        Label::Location,
+                        SCORE_AMBIGUOUS_PLACE,
+                        HitKind::Lexicon,
+                    ));
+                } else {
+                    out.push(Hit::new(
+                        s,
+                        e,
+                        Label::Location,
+                        SCORE_PLACE,
+                        HitKind::Lexicon,
+                    ));
+                }
+            }
+            _ => {}
+        }
     }
 }
 
+/// Start of the capitalised name before a legal form at `s`, if any.
+fn name_before(text: &str, s: usize) -> Option<usize> {
+    let mut start = None;
+    let mut i = s;
+    for _ in 0..5 {
+        // Exactly one space (or a non-breaking space) between words.
+        let sp = match char_before(text, i) {
+            Some(c @ (' ' | '\u{a0}')) => c.len_utf8(),
+            _ => break,
+        };
+        let we = i - sp;
+        let mut ws = we;
+        while let Some(c) = char_before(text, ws) {
+            if c.is_alphanumeric() || matches!(c, '-' | '&' | '.' | '\'' | '+') {
+                ws -= c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let w = text.get(ws..we).unwrap_or("");
+        if w.is_empty() {
+            break;
+        }
+        if w == "&" || w == "und" || w == "+" {
+            // Connector: only when a capitalised word precedes it.
+            i = ws;
+            continue;
+        }
+        let first = w.chars().next();
+        let capital = first.is_some_and(|c| c.is_uppercase() || c.is_numeric());
+        if !capital || ORG_STOP.contains(&w) || w.ends_with('.') && w.len() <= 3 {
+            break;
+        }
+        start = Some(ws);
+        i = ws;
+    }
+    // A trailing connector without a word before it does not count.
+    start
+}
+
+/// End of up to `max` capitalised words after `e` ("AOK Bayern",
+/// "Sparkasse KölnBonn"); `e` itself when there are none.
+fn capitalized_after(text: &str, e: usize, max: usize) -> usize {
+    let mut end = e;
+    for _ in 0..max {
+        if char_at(text, end) != Some(' ') {
+            break;
+        }
+        let ws = end + 1;
+        let Some(first) = char_at(text, ws) else {
+            break;
+        };
+        if !first.is_uppercase() {
+            break;
+        }
+        let rest = text.get(ws..).unwrap_or("");
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        let w = &rest[..len];
+        if len < 2 || ORG_STOP.contains(&w) {
+            break;
+        }
+        end = ws + len;
+    }
+    end
+}
+
+/// Is the word before `s` a place preposition?
+fn after_preposition(text: &str, s: usize) -> bool {
+    let before = text.get(..s).unwrap_or("").trim_end();
+    let prev = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    PLACE_PREPOSITIONS.contains(&prev)
+}
+
 impl Detector for Orgs {
-    fn detect(&self, _text: &str, _out: &mut Vec<Hit>) {}
+    fn detect(&self, text: &str, out: &mut Vec<Hit>) {
+        let mut matches = Vec::new();
+        self.lexicon.find(text, &mut matches);
+        let mut hits = Vec::new();
+        for m in &matches {
+            self.handle(text, m, &mut hits);
+        }
+        hits.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.len().cmp(&a.span.len()))
+        });
+        let mut last_end = 0;
+        for h in hits {
+            // Overlapping hits of the same label: keep the longest.
+            if h.span.start < last_end
+                && out
+                    .last()
+                    .is_some_and(|l: &Hit| l.label == h.label && l.span.overlaps(&h.span))
+            {
+                continue;
+            }
+            last_end = last_end.max(h.span.end);
+            out.push(h);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, Label)> {
+        let mut out = Vec::new();
+        Orgs::new().detect(text, &mut out);
+        out.iter()
+            .map(|h| (text[h.span.start..h.span.end].to_string(), h.label))
+            .collect()
+    }
+
+    fn orgs(text: &str) -> Vec<String> {
+        found(text)
+            .into_iter()
+            .filter(|(_, l)| *l == Label::Organization)
+            .map(|(w, _)| w)
+            .collect()
+    }
+
+    fn places(text: &str) -> Vec<String> {
+        found(text)
+            .into_iter()
+            .filter(|(_, l)| *l == Label::Location)
+            .map(|(w, _)| w)
+            .collect()
+    }
+
+    #[test]
+    fn legal_forms() {
+        assert_eq!(
+            orgs("bei der Müller Logistik GmbH bestellt"),
+            vec!["Müller Logistik GmbH"]
+        );
+        assert_eq!(orgs("Die Siemens AG teilt mit"), vec!["Siemens AG"]);
+        assert_eq!(
+            orgs("Schmidt & Partner GmbH & Co. KG"),
+            vec!["Schmidt & Partner GmbH & Co. KG"]
+        );
+        assert_eq!(
+            orgs("der Förderverein Kita Sonnenschein e.V. lädt"),
+            vec!["Förderverein Kita Sonnenschein e.V."]
+        );
+        assert_eq!(
+            orgs("Beispiel UG (haftungsbeschränkt)"),
+            vec!["Beispiel UG (haftungsbeschränkt)"]
+        );
+        assert!(orgs("eine GmbH gründen").is_empty());
+    }
+
+    #[test]
+    fn known_orgs() {
+        assert_eq!(
+            orgs("Ich bin bei der AOK Bayern versichert."),
+            vec!["AOK Bayern"]
+        );
+        assert_eq!(
+            orgs("Die Techniker Krankenkasse zahlt"),
+            vec!["Techniker Krankenkasse"]
+        );
+        assert_eq!(
+            orgs("Paket per DHL, Konto bei der Sparkasse"),
+            vec!["DHL", "Sparkasse"]
+        );
+        assert!(orgs("Ergo, das war's. Netto 100 Euro.").is_empty());
+    }
+
+    #[test]
+    fn places_and_ambiguous_places() {
+        assert_eq!(places("Ich wohne in Leipzig."), vec!["Leipzig"]);
+        assert_eq!(
+            places("Umzug nach Österreich, Tirol"),
+            vec!["Österreich", "Tirol"]
+        );
+        assert_eq!(
+            places("Frankfurt am Main und Halle (Saale)"),
+            vec!["Frankfurt am Main", "Halle (Saale)"]
+        );
+        assert_eq!(places("Filiale in Essen"), vec!["Essen"]);
+        assert!(places("Das Essen war kalt.").is_empty());
+        assert_eq!(places("🏠Berlin-Mitte🏠"), vec!["Berlin"]);
+        assert!(places("Berliner Luft, leipziger").is_empty());
+    }
 }
