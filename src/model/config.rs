@@ -75,6 +75,12 @@ pub(crate) struct ModelConfig {
     pub type_vocab_size: usize,
     pub layer_norm_eps: f64,
     pub pad_token_id: u32,
+    /// The model was trained on pre-split words, each tokenized on its own
+    /// (`config.json` has an `ampel.words` block): see `words.rs`.
+    pub word_split: bool,
+    /// Longest window the model saw in training (`ampel.trained_max_len`);
+    /// windows are kept at or under it.
+    pub trained_max_len: Option<usize>,
 }
 
 impl ModelConfig {
@@ -137,6 +143,12 @@ impl ModelConfig {
             pad_token_id: usize_of(&v, &["pad_token_id"])
                 .and_then(|p| u32::try_from(p).ok())
                 .unwrap_or(if xlmr { 1 } else { 0 }),
+            word_split: v.pointer("/ampel/words").is_some(),
+            trained_max_len: v
+                .pointer("/ampel/trained_max_len")
+                .and_then(Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|&n| n >= 16),
         };
         if let Some(pe) = v.get("position_embedding_type").and_then(Value::as_str) {
             if pe != "absolute" {
@@ -185,7 +197,9 @@ impl ModelConfig {
                 .saturating_sub(self.pad_token_id as usize + 1),
             _ => self.max_position_embeddings,
         };
-        usable.min(MAX_WINDOW)
+        usable
+            .min(MAX_WINDOW)
+            .min(self.trained_max_len.unwrap_or(usize::MAX))
     }
 
     /// candle's BERT config.

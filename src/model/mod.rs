@@ -21,6 +21,7 @@ mod fetch;
 mod loader;
 pub mod synthetic;
 mod window;
+mod words;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -177,6 +178,8 @@ pub struct NerModel {
     tags: Vec<Tag>,
     batch_size: usize,
     overlap: usize,
+    /// Tokenize pre-split words one by one (see `words.rs`).
+    word_split: bool,
 }
 
 impl fmt::Debug for NerModel {
@@ -251,6 +254,7 @@ impl NerModel {
             tags,
             batch_size: DEFAULT_BATCH_SIZE,
             overlap: DEFAULT_OVERLAP,
+            word_split: l.config.word_split,
         })
     }
 
@@ -289,6 +293,46 @@ impl NerModel {
             .collect())
     }
 
+    /// The input ids the model sees for a short text (one window, special
+    /// tokens included) — for parity checks against the training framework.
+    pub fn input_ids(&self, text: &str) -> Result<Vec<u32>, ModelError> {
+        let (encodings, _) = self.encode(&[text])?;
+        let specials = &self.runner.specials;
+        let mut ids = specials.prefix.clone();
+        if let Some(e) = encodings.first() {
+            ids.extend_from_slice(e.get_ids());
+        }
+        ids.extend_from_slice(&specials.suffix);
+        Ok(ids)
+    }
+
+    /// Every word of one text with the model label (`B-PERSON`, `O`, …)
+    /// at its deciding token, before BIO decoding and span trimming — what
+    /// the training framework's argmax gives, for parity checks.
+    pub fn word_labels(&self, text: &str) -> Result<Vec<(Span, String)>, ModelError> {
+        let width = self.tags.len().max(1);
+        let Some(s) = self.score(&[text])?.pop() else {
+            return Ok(Vec::new());
+        };
+        Ok(decode::words(text, &s.tokens)
+            .into_iter()
+            .map(|w| {
+                let row = s
+                    .probs
+                    .get(w.token * width..(w.token + 1) * width)
+                    .unwrap_or(&[]);
+                let best = row
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map(|(k, _)| k)
+                    .unwrap_or(0);
+                let label = self.info.labels.get(best).cloned().unwrap_or_default();
+                (w.span, label)
+            })
+            .collect())
+    }
+
     /// Per-token probabilities of one text after window merging.
     pub fn token_scores(&self, text: &str) -> Result<Vec<TokenScore>, ModelError> {
         let width = self.tags.len();
@@ -306,12 +350,80 @@ impl NerModel {
             .collect())
     }
 
+    /// Tokenize: the whole text at once (the Hugging Face way), or — for
+    /// models trained that way — each pre-split word on its own. Returns the
+    /// encodings and, per text, every token's byte span and word id.
+    fn encode(
+        &self,
+        texts: &[&str],
+    ) -> Result<(Vec<tokenizers::Encoding>, Vec<Vec<decode::Token>>), ModelError> {
+        let err = |e: tokenizers::Error| ModelError::Inference(format!("tokenizer: {e}"));
+        if !self.word_split {
+            let encodings = self
+                .tokenizer
+                .encode_batch(texts.to_vec(), false)
+                .map_err(err)?;
+            let tokens = encodings
+                .iter()
+                .map(|e| {
+                    e.get_offsets()
+                        .iter()
+                        .zip(e.get_word_ids())
+                        .map(|(&(start, end), &word)| decode::Token { start, end, word })
+                        .collect()
+                })
+                .collect();
+            return Ok((encodings, tokens));
+        }
+        let spans: Vec<Vec<Span>> = texts.iter().map(|t| words::split(t)).collect();
+        let inputs: Vec<tokenizers::EncodeInput<'_>> = texts
+            .iter()
+            .zip(&spans)
+            .map(|(t, ws)| {
+                let words: Vec<&str> = ws.iter().map(|w| &t[w.start..w.end]).collect();
+                tokenizers::EncodeInput::Single(words.into())
+            })
+            .collect();
+        let encodings = self.tokenizer.encode_batch(inputs, false).map_err(err)?;
+        let tokens = encodings
+            .iter()
+            .zip(&spans)
+            .map(|(e, ws)| {
+                e.get_tokens()
+                    .iter()
+                    .zip(e.get_offsets())
+                    .zip(e.get_word_ids())
+                    .map(|((piece, &(s, end)), &word)| {
+                        let w = word.and_then(|i| ws.get(i as usize)).copied();
+                        match w {
+                            // A bare "▁" never decides a word's label.
+                            Some(w) if piece != "\u{2581}" => decode::Token {
+                                start: (w.start + s).min(w.end),
+                                end: (w.start + end).min(w.end),
+                                word,
+                            },
+                            Some(w) => decode::Token {
+                                start: w.start,
+                                end: w.start,
+                                word,
+                            },
+                            None => decode::Token {
+                                start: 0,
+                                end: 0,
+                                word: None,
+                            },
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok((encodings, tokens))
+    }
+
     fn score(&self, texts: &[&str]) -> Result<Vec<Scored>, ModelError> {
         let started = Instant::now();
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), false)
-            .map_err(|e| ModelError::Inference(format!("tokenizer: {e}")))?;
+        let (encodings, token_lists) = self.encode(texts)?;
+        let mut token_lists = token_lists.into_iter();
         let cap = self
             .info
             .max_len
@@ -338,12 +450,7 @@ impl NerModel {
             .zip(&plans)
             .map(|(e, plan)| {
                 let per_window: Vec<Vec<f32>> = window_probs.by_ref().take(plan.len()).collect();
-                let tokens = e
-                    .get_offsets()
-                    .iter()
-                    .zip(e.get_word_ids())
-                    .map(|(&(start, end), &word)| decode::Token { start, end, word })
-                    .collect();
+                let tokens = token_lists.next().unwrap_or_default();
                 Scored {
                     tokens,
                     probs: window::merge(plan, &per_window, e.len(), width),
