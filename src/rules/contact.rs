@@ -575,8 +575,10 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
     let mut groups: Vec<(usize, usize)> = Vec::with_capacity(8);
     let mut seps: Vec<(usize, usize)> = Vec::with_capacity(8);
     let mut depth = 0i32;
+    // True right after a closing bracket: "(030)1234567" needs no space.
+    let mut closed = false;
     loop {
-        // Optional opening bracket before a group.
+        // Separator run before the next group.
         let mut j = i;
         let sep_start = j;
         let mut spaces = 0;
@@ -605,7 +607,7 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
             if j != i && !(j == i + 1 && b[i] == b'(') {
                 return None;
             }
-        } else if j == i || spaces > 2 || punct > 1 || depth < 0 || depth > 1 {
+        } else if j == i && !closed || spaces > 2 || punct > 1 || depth < 0 || depth > 1 {
             break;
         }
         if !b.get(j).is_some_and(u8::is_ascii_digit) {
@@ -617,9 +619,11 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
         }
         groups.push((j, ge));
         i = ge;
+        closed = false;
         // A closing bracket right after a group.
         if depth == 1 && b.get(i) == Some(&b')') {
             depth = 0;
+            closed = true;
             i += 1;
             // The span ends at the last digit group, so a final bracket
             // is never part of it.
@@ -923,6 +927,11 @@ mod tests {
             ("unter 01761234567 erreichbar", "01761234567"),
             ("T: 089 12345678", "089 12345678"),
             ("Tel. 12 34 56", "12 34 56"),
+            ("Tel +49(0)30-1234567", "+49(0)30-1234567"),
+            ("(030)1234567", "(030)1234567"),
+            ("Telefonnummer: 0341 / 123 45 67", "0341 / 123 45 67"),
+            ("Tel.-Nr.: 06221 54321", "06221 54321"),
+            ("Festnetz 044 668 18 00", "044 668 18 00"),
         ];
         for (text, want) in cases {
             assert_eq!(of(text, Label::Phone), [want], "{text}");

@@ -88,7 +88,7 @@ impl Ids {
                 continue;
             };
             let (ks, ke) = (m.start(), m.end());
-            if !compound && !word_start(text, ks) {
+            if !compound && !word_start(text, ks) || after_vat_prefix(text.as_bytes(), ks) {
                 continue;
             }
             // The keyword must end its word ("Bestellungen" is no keyword),
@@ -136,6 +136,20 @@ impl Detector for Ids {
 }
 
 // ----- keyword-led identifiers ---------------------------------------------
+
+/// True when the keyword at `ks` is part of a VAT number label
+/// ("USt-IdNr.", "Umsatzsteuer-Identifikationsnummer"): that identifies a
+/// company, not a person.
+fn after_vat_prefix(b: &[u8], ks: usize) -> bool {
+    let mut i = ks;
+    while i > 0 && matches!(b[i - 1], b'-' | b'.' | b' ') && ks - i < 3 {
+        i -= 1;
+    }
+    let before = &b[..i];
+    [&b"ust"[..], b"umsatzsteuer", b"mwst"].iter().any(|p| {
+        before.len() >= p.len() && before[before.len() - p.len()..].eq_ignore_ascii_case(p)
+    })
+}
 
 /// Filler words between a keyword and its identifier (lower-case).
 const FILLERS: &[&str] = &[
@@ -537,6 +551,8 @@ mod tests {
             "Ticket 15.01.2024",
             "Kennzeichen unbekannt",
             "Vorgang 2 Tage",
+            "USt-IdNr. DE123456789",
+            "Umsatzsteuer-Identifikationsnummer: DE123456789",
         ] {
             assert!(of(text).is_empty(), "{text}: {:?}", of(text));
         }
