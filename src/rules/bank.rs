@@ -10,7 +10,9 @@
 //! [`HitKind::Validated`].
 
 use super::checksum::{iban_mod97, luhn};
-use super::contact::{digit_runs, number_continues, skip_digits, word_end, word_start};
+use super::contact::{
+    digit_runs, number_continues, skip_digits, word_end, word_start, Ranges,
+};
 use super::Detector;
 use crate::types::{Hit, HitKind, Label};
 
@@ -235,16 +237,22 @@ fn card_prefix_ok(d: &[u8]) -> bool {
 /// Parse a card number starting at the digit at `s`; returns the end byte.
 fn parse_card(text: &str, s: usize) -> Option<usize> {
     let b = text.as_bytes();
+    // Cheap exits first: issuer digit 2–6 and a first group of 4+ digits.
+    if !matches!(b.get(s), Some(b'2'..=b'6')) || skip_digits(b, s) - s < 4 {
+        return None;
+    }
     if !word_start(text, s) || s > 0 && matches!(b[s - 1], b'.' | b',' | b'-' | b'/' | b'+') {
         return None;
     }
-    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(5);
+    let mut groups = Ranges::new();
     let mut i = s;
     let mut sep: Option<u8> = None;
     let mut total = 0;
     loop {
         let e = skip_digits(b, i);
-        groups.push((i, e));
+        if !groups.push((i, e)) {
+            break;
+        }
         total += e - i;
         i = e;
         let Some(&c) = b.get(i) else { break };
@@ -262,22 +270,32 @@ fn parse_card(text: &str, s: usize) -> Option<usize> {
         i += 1;
     }
     // Try the longest grouping first, then shorter prefixes.
-    while !groups.is_empty() {
-        let &(_, e) = groups.last()?;
-        let lens: Vec<usize> = groups.iter().map(|(a, z)| z - a).collect();
-        let total: usize = lens.iter().sum();
-        let grouping_ok = lens.len() == 1
-            || matches!(lens.as_slice(), [4, 6, 5] | [4, 6, 4])
-            || (lens[..lens.len() - 1].iter().all(|&l| l == 4)
-                && (1..=4).contains(&lens[lens.len() - 1]));
+    while let Some(&(_, e)) = groups.as_slice().last() {
+        let gs = groups.as_slice();
+        let total = groups.total();
+        let mut lens = [0usize; 16];
+        for (l, (a, z)) in lens.iter_mut().zip(gs) {
+            *l = z - a;
+        }
+        let lens = &lens[..gs.len()];
+        let grouping_ok = match lens.split_last() {
+            Some((_, [])) => true,
+            Some((last, init)) => {
+                matches!(lens, [4, 6, 5] | [4, 6, 4])
+                    || init.iter().all(|&l| l == 4) && (1..=4).contains(last)
+            }
+            None => false,
+        };
         if (13..=19).contains(&total) && grouping_ok && word_end(text, e) && !number_continues(b, e)
         {
-            let mut digits = Vec::with_capacity(total);
-            for &(a, z) in &groups {
-                digits.extend_from_slice(&b[a..z]);
+            let mut buf = [0u8; 19];
+            let mut n = 0;
+            for &(a, z) in gs {
+                buf[n..n + (z - a)].copy_from_slice(&b[a..z]);
+                n += z - a;
             }
-            let ds = std::str::from_utf8(&digits).ok()?;
-            if card_prefix_ok(&digits) && luhn(ds) {
+            let digits = &buf[..n];
+            if card_prefix_ok(digits) && std::str::from_utf8(digits).is_ok_and(luhn) {
                 return Some(e);
             }
         }

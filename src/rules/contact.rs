@@ -77,6 +77,51 @@ pub(super) fn digit_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '
     })
 }
 
+/// Up to 16 byte ranges on the stack: digit groups of a phone or card
+/// candidate, collected without allocating.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Ranges {
+    items: [(usize, usize); 16],
+    len: usize,
+}
+
+impl Ranges {
+    /// No ranges.
+    pub(super) fn new() -> Self {
+        Ranges {
+            items: [(0, 0); 16],
+            len: 0,
+        }
+    }
+
+    /// Append a range; `false` (and nothing appended) when full.
+    pub(super) fn push(&mut self, r: (usize, usize)) -> bool {
+        match self.items.get_mut(self.len) {
+            Some(slot) => {
+                *slot = r;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drop the last range.
+    pub(super) fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    /// The ranges pushed so far.
+    pub(super) fn as_slice(&self) -> &[(usize, usize)] {
+        &self.items[..self.len]
+    }
+
+    /// Sum of the range lengths.
+    pub(super) fn total(&self) -> usize {
+        self.as_slice().iter().map(|(s, e)| e - s).sum()
+    }
+}
+
 /// Index of the first byte after the ASCII digits starting at `i`.
 pub(super) fn skip_digits(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -351,11 +396,14 @@ fn parse_url(text: &str, start: usize, prefix_end: usize) -> Option<usize> {
 fn detect_ipv4_and_phones(text: &str, out: &mut Vec<Hit>) {
     let b = text.as_bytes();
     let mut next_free = 0;
-    for (ds, _de) in digit_runs(text) {
+    for (ds, de) in digit_runs(text) {
         if ds < next_free {
             continue;
         }
-        if let Some(e) = parse_ipv4(text, ds) {
+        let maybe_ip = de - ds <= 3
+            && b.get(de) == Some(&b'.')
+            && b.get(de + 1).is_some_and(u8::is_ascii_digit);
+        if let Some(e) = maybe_ip.then(|| parse_ipv4(text, ds)).flatten() {
             out.push(Hit::new(
                 ds,
                 e,
@@ -557,11 +605,17 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
             _ => {}
         }
     }
+    // Only '+', '(' and a trunk '0' start a number on their own; any
+    // other digit needs a keyword ("Tel. 12 34 56").
+    let self_starting = matches!(b[start], b'+' | b'(' | b'0');
+    if !self_starting && start < 3 {
+        return None;
+    }
     if inside_number_sequence(b, start) {
         return None;
     }
     let keyword = phone_keyword_before(b, start);
-    if keyword == Some(false) {
+    if keyword == Some(false) || !self_starting && keyword.is_none() {
         return None;
     }
     let has_keyword = keyword == Some(true);
@@ -572,8 +626,8 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
     if plus {
         i += 1;
     }
-    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(8);
-    let mut seps: Vec<(usize, usize)> = Vec::with_capacity(8);
+    let mut groups = Ranges::new();
+    let mut seps = Ranges::new();
     let mut depth = 0i32;
     // True right after a closing bracket: "(030)1234567" needs no space.
     let mut closed = false;
@@ -602,7 +656,7 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
             }
             j += 1;
         }
-        if groups.is_empty() {
+        if groups.len == 0 {
             // First group: no separator before it except '(' or '+'.
             if j != i && !(j == i + 1 && b[i] == b'(') {
                 return None;
@@ -614,10 +668,9 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
             break;
         }
         let ge = skip_digits(b, j);
-        if !groups.is_empty() {
-            seps.push((i, j));
+        if groups.len > 0 && !seps.push((i, j)) || !groups.push((j, ge)) {
+            break;
         }
-        groups.push((j, ge));
         i = ge;
         closed = false;
         // A closing bracket right after a group.
@@ -631,21 +684,19 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
                 break;
             }
         }
-        let total: usize = groups.iter().map(|(s, e)| e - s).sum();
-        if total > 20 {
+        if groups.total() > 20 {
             break;
         }
     }
     // Drop trailing groups that belong to something else (dates, times,
     // amounts, words) and groups past a sane length.
     loop {
-        let &(gs, ge) = groups.last()?;
+        let &(_, ge) = groups.as_slice().last()?;
         let bad_end = number_continues(b, ge)
             || b.get(ge)
                 .is_some_and(|c| c.is_ascii_alphabetic() || *c >= 0x80)
                 && !word_end(text, ge);
-        let total: usize = groups.iter().map(|(s, e)| e - s).sum();
-        if (bad_end || total > 15 && groups.len() > 1) && groups.len() > 1 {
+        if (bad_end || groups.total() > 15) && groups.len > 1 {
             groups.pop();
             seps.pop();
             continue;
@@ -653,45 +704,51 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
         if bad_end {
             return None;
         }
-        let _ = gs;
         break;
     }
-    let first = groups.first()?;
-    let &(_, end) = groups.last()?;
-    let mut digits = String::with_capacity(20);
-    for &(s, e) in &groups {
-        digits.push_str(text.get(s..e)?);
+    let gs = groups.as_slice();
+    let total = groups.total();
+    if total > 15 {
+        return None;
     }
-    let seps_text: Vec<&str> = seps.iter().filter_map(|&(s, e)| text.get(s..e)).collect();
-    let any_sep = !seps.is_empty();
+    let first = *gs.first()?;
+    let &(_, end) = gs.last()?;
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for &(s, e) in gs {
+        buf[n..n + (e - s)].copy_from_slice(&b[s..e]);
+        n += e - s;
+    }
+    let digits = &buf[..n];
+    let any_sep = seps.len > 0;
     let open_paren = b[start] == b'(';
 
     // ISO date shape "2024-01-15" and similar never are phones.
-    if groups.len() == 3 && seps_text.iter().all(|s| *s == "-") {
-        let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
+    if gs.len() == 3 && seps.as_slice().iter().all(|&(s, e)| &b[s..e] == b"-") {
+        let lens = [gs[0].1 - gs[0].0, gs[1].1 - gs[1].0, gs[2].1 - gs[2].0];
         if lens == [4, 2, 2] || lens == [2, 2, 4] {
             return None;
         }
     }
 
-    let (score, span_start) = if plus || digits.starts_with("00") {
+    let (score, span_start) = if plus || first.1 - first.0 >= 2 && digits.starts_with(b"00") {
         // International: country code must not start with 0.
-        let cc_digits = if plus { &digits[..] } else { &digits[2..] };
-        if cc_digits.starts_with('0') {
+        let cc_digits = if plus { digits } else { &digits[2..] };
+        if cc_digits.first() == Some(&b'0') {
             return None;
         }
         // "(0)" trunk after the country code does not count.
-        let trunk = groups.len() > 1 && text.get(groups[1].0..groups[1].1) == Some("0") && {
-            let (s, e) = groups[1];
-            s > 0 && b[s - 1] == b'(' && b.get(e) == Some(&b')')
+        let trunk = gs.len() > 1 && {
+            let (s, e) = gs[1];
+            e == s + 1 && b[s] == b'0' && s > 0 && b[s - 1] == b'(' && b.get(e) == Some(&b')')
         };
-        let n = cc_digits.len() - usize::from(trunk);
+        let n = cc_digits.len().saturating_sub(usize::from(trunk));
         if !(8..=15).contains(&n) {
             return None;
         }
         // A first group longer than a country code without separators is
         // a plain number unless a keyword announces it.
-        let first_len = first.1 - first.0 - if plus { 0 } else { 2 };
+        let first_len = (first.1 - first.0).saturating_sub(if plus { 0 } else { 2 });
         if !any_sep && !has_keyword && !plus {
             return None;
         }
@@ -704,7 +761,7 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
             SCORE_PHONE_INTL
         };
         (s, start)
-    } else if digits.starts_with('0') {
+    } else if digits.first() == Some(&b'0') {
         // National with trunk 0.
         let n = digits.len();
         if !(7..=13).contains(&n) {
@@ -1071,5 +1128,66 @@ mod proptests {
         fn spans_are_valid_for_tricky_strings(s in tricky()) {
             check(&s);
         }
+    }
+}
+
+#[cfg(test)]
+mod perf_tmp {
+    use super::super::{bank::Bank, dates::Dates, ids::Ids, Detector};
+    use super::Contact;
+    use std::time::Instant;
+
+    #[test]
+    #[ignore]
+    fn perf() {
+        let one = std::fs::read_to_string("/tmp/rq/in.txt").unwrap();
+        let text = one.repeat(100 * 1024 / one.len() + 1);
+        let dets: Vec<(&str, Box<dyn Detector>)> = vec![
+            ("contact", Box::new(Contact::new())),
+            ("bank", Box::new(Bank::new())),
+            ("ids", Box::new(Ids::new())),
+            ("dates", Box::new(Dates::new())),
+        ];
+        for round in 0..3 {
+            let t = Instant::now();
+            let mut c = 0;
+            for _ in 0..50 {
+                c += super::digit_runs(std::hint::black_box(&text)).count();
+            }
+            let base = t.elapsed().as_secs_f64() / 50.0;
+            print!("round {round} baseline digit_runs {:.0} MB/s ({c}) |", text.len() as f64 / base / 1e6);
+            for (name, d) in &dets {
+                let t = Instant::now();
+                let mut out = Vec::new();
+                for _ in 0..50 {
+                    out.clear();
+                    d.detect(std::hint::black_box(&text), &mut out);
+                }
+                let dt = t.elapsed().as_secs_f64() / 50.0;
+                print!(" {name} {:.0} MB/s |", text.len() as f64 / dt / 1e6);
+            }
+            println!();
+        }
+        let c = Contact::new();
+        let ids = Ids::new();
+        let parts: Vec<(&str, Box<dyn Fn(&mut Vec<crate::types::Hit>)>)> = vec![
+            ("email", Box::new(|o| super::detect_emails(&text, o))),
+            ("url", Box::new(|o| c.detect_urls(&text, o))),
+            ("ip4ph", Box::new(|o| super::detect_ipv4_and_phones(&text, o))),
+            ("ip6", Box::new(|o| super::detect_ipv6(&text, o))),
+            ("idkw", Box::new(|o| ids.detect_keyword_led(&text, o))),
+            ("idsum", Box::new(|o| super::super::ids::detect_checksummed(&text, o))),
+        ];
+        for (name, f) in &parts {
+            let t = Instant::now();
+            let mut out = Vec::new();
+            for _ in 0..50 {
+                out.clear();
+                f(&mut out);
+            }
+            let dt = t.elapsed().as_secs_f64() / 50.0;
+            print!(" {name} {:.0} MB/s |", text.len() as f64 / dt / 1e6);
+        }
+        println!();
     }
 }

@@ -13,7 +13,7 @@
 //!    digit runs and validated with [`super::checksum`].
 //! 3. **Licence plates**, only after a keyword such as "Kennzeichen".
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 
 use super::checksum::{id_card, is_id_card_char, kvnr, rvnr, steuer_id};
 use super::contact::{digit_runs, next_char, number_continues, prev_char, word_end, word_start};
@@ -31,6 +31,12 @@ pub const SCORE_ID_CHECKSUM: f32 = 0.97;
 pub const SCORE_ID_CARD: f32 = 0.9;
 /// Score of a licence plate after a keyword.
 pub const SCORE_PLATE: f32 = 0.9;
+
+/// How far before a digit run a keyword may start (keyword, fillers and a
+/// letter prefix of the identifier).
+const KEYWORD_LOOKBACK: usize = 112;
+/// How far after a digit run a keyword may end ("4711 (Kundennummer)").
+const KEYWORD_LOOKAHEAD: usize = 48;
 
 /// The keyword list, one per line, `#` comments, optional `|flag`.
 const KEYWORDS: &str = include_str!("lexicons/ids_keywords.txt");
@@ -82,8 +88,31 @@ impl Ids {
         Ids { keywords, meta }
     }
 
-    fn detect_keyword_led(&self, text: &str, out: &mut Vec<Hit>) {
-        for m in self.keywords.find_iter(text) {
+    /// Keyword-led identifiers. Every identifier contains a digit, so the
+    /// keyword automaton runs only over windows around digit runs
+    /// ([`KEYWORD_LOOKBACK`] bytes before, [`KEYWORD_LOOKAHEAD`] after),
+    /// merged; prose without digits is never searched.
+    pub(super) fn detect_keyword_led(&self, text: &str, out: &mut Vec<Hit>) {
+        let mut window: Option<(usize, usize)> = None;
+        for (ds, de) in digit_runs(text) {
+            let ws = ds.saturating_sub(KEYWORD_LOOKBACK);
+            let we = (de + KEYWORD_LOOKAHEAD).min(text.len());
+            match window {
+                Some((a, z)) if ws <= z => window = Some((a, we.max(z))),
+                Some((a, z)) => {
+                    self.keyword_window(text, a, z, out);
+                    window = Some((ws, we));
+                }
+                None => window = Some((ws, we)),
+            }
+        }
+        if let Some((a, z)) = window {
+            self.keyword_window(text, a, z, out);
+        }
+    }
+
+    fn keyword_window(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Hit>) {
+        for m in self.keywords.find_iter(Input::new(text).range(ws..we)) {
             let Some(&(flavor, compound)) = self.meta.get(m.pattern().as_usize()) else {
                 continue;
             };
@@ -396,7 +425,7 @@ fn parse_plate(text: &str, s: usize) -> Option<(usize, usize)> {
 
 // ----- checksummed IDs anywhere ----------------------------------------------
 
-fn detect_checksummed(text: &str, out: &mut Vec<Hit>) {
+pub(super) fn detect_checksummed(text: &str, out: &mut Vec<Hit>) {
     let b = text.as_bytes();
     let mut next_free = 0;
     for (ds, de) in digit_runs(text) {
