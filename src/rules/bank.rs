@@ -10,9 +10,7 @@
 //! [`HitKind::Validated`].
 
 use super::checksum::{iban_mod97, luhn};
-use super::contact::{
-    digit_runs, number_continues, skip_digits, word_end, word_start, Ranges,
-};
+use super::contact::{digit_runs, number_continues, skip_digits, word_end, word_start, Ranges};
 use super::Detector;
 use crate::types::{Hit, HitKind, Label};
 

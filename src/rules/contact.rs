@@ -1,8 +1,7 @@
 //! Contact data: EMAIL, URL, IP_ADDRESS (v4 and v6) and PHONE.
 //!
 //! Nothing here runs a regex over the whole text. Each family starts from a
-//! cheap prefilter — `@` for e-mail, an Aho-Corasick search for `http://`,
-//! `https://` and `www.`, digit runs for IPv4 and phones, `:` for IPv6 —
+//! cheap prefilter — `@` for e-mail, substring search for `://` and `www.`, digit runs for IPv4 and phones, `:` for IPv6 —
 //! and then parses the candidate by hand or with `std::net`. The module
 //! also owns the small byte-level scanning helpers that the other detector
 //! families of this crate (bank, ids, dates) share.
@@ -13,8 +12,6 @@
 //! keyword such as `Tel.:` or `Mobil:` raises the score and admits weaker
 //! forms. Dates, times, postcodes, amounts, IBAN groups and numbers led by
 //! an order/customer keyword never become phones.
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::Detector;
 use crate::types::{Hit, HitKind, Label};
@@ -207,20 +204,12 @@ pub(super) fn after_version_word(b: &[u8], start: usize) -> bool {
 // ---------------------------------------------------------------------------
 
 /// Detector for EMAIL, URL, IP_ADDRESS and PHONE.
-#[derive(Debug)]
-pub(crate) struct Contact {
-    /// `http://`, `https://`, `www.` (ASCII case-insensitive).
-    url_starts: AhoCorasick,
-}
+#[derive(Debug, Default)]
+pub(crate) struct Contact {}
 
 impl Contact {
     pub(crate) fn new() -> Self {
-        let url_starts = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(["http://", "https://", "www."])
-            .expect("URL prefixes are a valid automaton. This is a bug.");
-        Contact { url_starts }
+        Contact {}
     }
 }
 
@@ -313,20 +302,34 @@ fn parse_email(text: &str, at: usize) -> Option<(usize, usize)> {
 // ----- URL -----------------------------------------------------------------
 
 impl Contact {
+    /// URLs start at `http://`, `https://` or `www.` (any case). The text is
+    /// searched with SIMD substring search for `://` and `.`-led `www`,
+    /// and the prefix is checked around each find.
     fn detect_urls(&self, text: &str, out: &mut Vec<Hit>) {
+        let b = text.as_bytes();
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        for (i, _) in text.match_indices("://") {
+            for scheme in [&b"https"[..], b"http"] {
+                if i >= scheme.len() && b[i - scheme.len()..i].eq_ignore_ascii_case(scheme) {
+                    starts.push((i - scheme.len(), i + 3));
+                    break;
+                }
+            }
+        }
+        for pat in ["www.", "WWW.", "Www."] {
+            starts.extend(text.match_indices(pat).map(|(i, _)| (i, i + 4)));
+        }
+        if starts.is_empty() {
+            return;
+        }
+        starts.sort_unstable();
         let mut last_end = 0;
-        for m in self.url_starts.find_iter(text) {
-            if m.start() < last_end || !word_start(text, m.start()) {
+        for (s, pe) in starts {
+            if s < last_end || !word_start(text, s) {
                 continue;
             }
-            if let Some(e) = parse_url(text, m.start(), m.end()) {
-                out.push(Hit::new(
-                    m.start(),
-                    e,
-                    Label::Url,
-                    SCORE_URL,
-                    HitKind::Validated,
-                ));
+            if let Some(e) = parse_url(text, s, pe) {
+                out.push(Hit::new(s, e, Label::Url, SCORE_URL, HitKind::Validated));
                 last_end = e;
             }
         }
@@ -352,9 +355,7 @@ fn parse_url(text: &str, start: usize, prefix_end: usize) -> Option<usize> {
     // Trim trailing punctuation and unbalanced closing brackets.
     loop {
         let url = text.get(start..e)?;
-        let Some(last) = url.chars().next_back() else {
-            return None;
-        };
+        let last = url.chars().next_back()?;
         let trim = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '«' | '»' | '“' | '”' | '„' | '‘'
             | '’' => true,
@@ -474,78 +475,82 @@ struct Phone {
 }
 
 /// Phone keywords (lower-case ASCII) that may directly precede a number.
-const PHONE_KEYWORDS: &[&str] = &[
-    "tel",
-    "telefon",
-    "telefonnummer",
-    "telefonnr",
-    "tel.-nr",
-    "telnr",
-    "fon",
-    "phone",
-    "fax",
-    "telefax",
-    "faxnummer",
-    "mobil",
-    "mobiltelefon",
-    "mobilnummer",
-    "handy",
-    "handynummer",
-    "rufnummer",
-    "ruf",
-    "durchwahl",
-    "zentrale",
-    "hotline",
-    "festnetz",
-    "mob",
-    "t",
-    "f",
-    "m",
-    "mobile",
-    "cell",
-    "whatsapp",
-];
+fn is_phone_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "tel"
+            | "telefon"
+            | "telefonnummer"
+            | "telefonnr"
+            | "telnr"
+            | "fon"
+            | "phone"
+            | "fax"
+            | "telefax"
+            | "faxnummer"
+            | "mobil"
+            | "mobiltelefon"
+            | "mobilnummer"
+            | "handy"
+            | "handynummer"
+            | "rufnummer"
+            | "ruf"
+            | "durchwahl"
+            | "zentrale"
+            | "hotline"
+            | "festnetz"
+            | "mob"
+            | "t"
+            | "f"
+            | "m"
+            | "mobile"
+            | "cell"
+            | "whatsapp"
+    )
+}
 
 /// Words that make a following number an identifier, never a phone.
-const NON_PHONE_WORDS: &[&str] = &[
-    "nr",
-    "no",
-    "nummer",
-    "bestellung",
-    "bestellnummer",
-    "rechnung",
-    "rechnungsnummer",
-    "auftrag",
-    "auftragsnummer",
-    "kundennummer",
-    "kundennr",
-    "ticket",
-    "id",
-    "vorgang",
-    "referenz",
-    "ref",
-    "vertrag",
-    "vertragsnummer",
-    "plz",
-    "postleitzahl",
-    "konto",
-    "kontonummer",
-    "blz",
-    "iban",
-    "bic",
-    "az",
-    "aktenzeichen",
-    "order",
-    "sendung",
-    "sendungsnummer",
-    "artikel",
-    "art",
-    "artikelnummer",
-    "seriennummer",
-    "serial",
-    "police",
-    "policennummer",
-];
+fn is_non_phone_word(w: &str) -> bool {
+    matches!(
+        w,
+        "nr" | "no"
+            | "nummer"
+            | "bestellung"
+            | "bestellnummer"
+            | "rechnung"
+            | "rechnungsnummer"
+            | "auftrag"
+            | "auftragsnummer"
+            | "kundennummer"
+            | "kundennr"
+            | "ticket"
+            | "id"
+            | "vorgang"
+            | "referenz"
+            | "ref"
+            | "vertrag"
+            | "vertragsnummer"
+            | "plz"
+            | "postleitzahl"
+            | "konto"
+            | "kontonummer"
+            | "blz"
+            | "iban"
+            | "bic"
+            | "az"
+            | "aktenzeichen"
+            | "order"
+            | "sendung"
+            | "sendungsnummer"
+            | "artikel"
+            | "art"
+            | "artikelnummer"
+            | "seriennummer"
+            | "serial"
+            | "police"
+            | "policennummer"
+    )
+}
 
 /// How strongly the text before `start` announces a phone number.
 fn phone_keyword_before(b: &[u8], start: usize) -> Option<bool> {
@@ -555,12 +560,12 @@ fn phone_keyword_before(b: &[u8], start: usize) -> Option<bool> {
     if matches!(w, "nr" | "nummer") {
         let mut buf2 = [0u8; 24];
         if let Some((_, w2)) = word_before(b, ws, 2, &mut buf2) {
-            if PHONE_KEYWORDS.contains(&w2) {
+            if is_phone_keyword(w2) {
                 return Some(true);
             }
         }
     }
-    if PHONE_KEYWORDS.contains(&w) {
+    if is_phone_keyword(w) {
         // Single letters ("T:", "F:") count only when followed by ':' or '.'.
         if w.len() == 1 {
             let gap = &b[ws + 1..start];
@@ -568,7 +573,7 @@ fn phone_keyword_before(b: &[u8], start: usize) -> Option<bool> {
         }
         return Some(true);
     }
-    if NON_PHONE_WORDS.contains(&w) {
+    if is_non_phone_word(w) {
         return Some(false);
     }
     None
@@ -661,7 +666,7 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
             if j != i && !(j == i + 1 && b[i] == b'(') {
                 return None;
             }
-        } else if j == i && !closed || spaces > 2 || punct > 1 || depth < 0 || depth > 1 {
+        } else if j == i && !closed || spaces > 2 || punct > 1 || !(0..=1).contains(&depth) {
             break;
         }
         if !b.get(j).is_some_and(u8::is_ascii_digit) {
@@ -1128,66 +1133,5 @@ mod proptests {
         fn spans_are_valid_for_tricky_strings(s in tricky()) {
             check(&s);
         }
-    }
-}
-
-#[cfg(test)]
-mod perf_tmp {
-    use super::super::{bank::Bank, dates::Dates, ids::Ids, Detector};
-    use super::Contact;
-    use std::time::Instant;
-
-    #[test]
-    #[ignore]
-    fn perf() {
-        let one = std::fs::read_to_string("/tmp/rq/in.txt").unwrap();
-        let text = one.repeat(100 * 1024 / one.len() + 1);
-        let dets: Vec<(&str, Box<dyn Detector>)> = vec![
-            ("contact", Box::new(Contact::new())),
-            ("bank", Box::new(Bank::new())),
-            ("ids", Box::new(Ids::new())),
-            ("dates", Box::new(Dates::new())),
-        ];
-        for round in 0..3 {
-            let t = Instant::now();
-            let mut c = 0;
-            for _ in 0..50 {
-                c += super::digit_runs(std::hint::black_box(&text)).count();
-            }
-            let base = t.elapsed().as_secs_f64() / 50.0;
-            print!("round {round} baseline digit_runs {:.0} MB/s ({c}) |", text.len() as f64 / base / 1e6);
-            for (name, d) in &dets {
-                let t = Instant::now();
-                let mut out = Vec::new();
-                for _ in 0..50 {
-                    out.clear();
-                    d.detect(std::hint::black_box(&text), &mut out);
-                }
-                let dt = t.elapsed().as_secs_f64() / 50.0;
-                print!(" {name} {:.0} MB/s |", text.len() as f64 / dt / 1e6);
-            }
-            println!();
-        }
-        let c = Contact::new();
-        let ids = Ids::new();
-        let parts: Vec<(&str, Box<dyn Fn(&mut Vec<crate::types::Hit>)>)> = vec![
-            ("email", Box::new(|o| super::detect_emails(&text, o))),
-            ("url", Box::new(|o| c.detect_urls(&text, o))),
-            ("ip4ph", Box::new(|o| super::detect_ipv4_and_phones(&text, o))),
-            ("ip6", Box::new(|o| super::detect_ipv6(&text, o))),
-            ("idkw", Box::new(|o| ids.detect_keyword_led(&text, o))),
-            ("idsum", Box::new(|o| super::super::ids::detect_checksummed(&text, o))),
-        ];
-        for (name, f) in &parts {
-            let t = Instant::now();
-            let mut out = Vec::new();
-            for _ in 0..50 {
-                out.clear();
-                f(&mut out);
-            }
-            let dt = t.elapsed().as_secs_f64() / 50.0;
-            print!(" {name} {:.0} MB/s |", text.len() as f64 / dt / 1e6);
-        }
-        println!();
     }
 }

@@ -13,7 +13,7 @@
 //!    digit runs and validated with [`super::checksum`].
 //! 3. **Licence plates**, only after a keyword such as "Kennzeichen".
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::checksum::{id_card, is_id_card_char, kvnr, rvnr, steuer_id};
 use super::contact::{digit_runs, next_char, number_continues, prev_char, word_end, word_start};
@@ -34,9 +34,9 @@ pub const SCORE_PLATE: f32 = 0.9;
 
 /// How far before a digit run a keyword may start (keyword, fillers and a
 /// letter prefix of the identifier).
-const KEYWORD_LOOKBACK: usize = 112;
+const KEYWORD_LOOKBACK: usize = 72;
 /// How far after a digit run a keyword may end ("4711 (Kundennummer)").
-const KEYWORD_LOOKAHEAD: usize = 48;
+const KEYWORD_LOOKAHEAD: usize = 40;
 
 /// The keyword list, one per line, `#` comments, optional `|flag`.
 const KEYWORDS: &str = include_str!("lexicons/ids_keywords.txt");
@@ -83,6 +83,9 @@ impl Ids {
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // A full DFA: ~1/3 faster than the default NFA for this many
+            // case-insensitive keywords, a few hundred KiB of memory.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)
             .expect("ID keywords form a valid automaton. This is a bug.");
         Ids { keywords, meta }
@@ -92,7 +95,7 @@ impl Ids {
     /// keyword automaton runs only over windows around digit runs
     /// ([`KEYWORD_LOOKBACK`] bytes before, [`KEYWORD_LOOKAHEAD`] after),
     /// merged; prose without digits is never searched.
-    pub(super) fn detect_keyword_led(&self, text: &str, out: &mut Vec<Hit>) {
+    fn detect_keyword_led(&self, text: &str, out: &mut Vec<Hit>) {
         let mut window: Option<(usize, usize)> = None;
         for (ds, de) in digit_runs(text) {
             let ws = ds.saturating_sub(KEYWORD_LOOKBACK);
@@ -425,7 +428,7 @@ fn parse_plate(text: &str, s: usize) -> Option<(usize, usize)> {
 
 // ----- checksummed IDs anywhere ----------------------------------------------
 
-pub(super) fn detect_checksummed(text: &str, out: &mut Vec<Hit>) {
+fn detect_checksummed(text: &str, out: &mut Vec<Hit>) {
     let b = text.as_bytes();
     let mut next_free = 0;
     for (ds, de) in digit_runs(text) {
@@ -482,7 +485,8 @@ fn checksummed_token(tok: &str) -> Option<f32> {
 /// Spaced forms: Steuer-ID "86 095 742 719", RV-Nummer "15 070649 C 103".
 fn spaced_checksummed(text: &str, s: usize) -> Option<(usize, f32)> {
     let b = text.as_bytes();
-    let shapes: [(&[u8], fn(&str) -> bool); 3] = [
+    type Check = fn(&str) -> bool;
+    let shapes: [(&[u8], Check); 3] = [
         (b"dd ddd ddd ddd", steuer_id),
         (b"dd dddddd L ddd", rvnr),
         (b"dd dddddd Lddd", rvnr),
