@@ -994,6 +994,9 @@ mod tests {
             ("Telefonnummer: 0341 / 123 45 67", "0341 / 123 45 67"),
             ("Tel.-Nr.: 06221 54321", "06221 54321"),
             ("Festnetz 044 668 18 00", "044 668 18 00"),
+            ("Mobil: +49 171 2345678", "+49 171 2345678"),
+            ("Zentrale 030 123456 DW 12.", "030 123456 DW 12"),
+            ("🙂0171 2345678🙂", "0171 2345678"),
         ];
         for (text, want) in cases {
             assert_eq!(of(text, Label::Phone), [want], "{text}");
@@ -1121,6 +1124,26 @@ mod proptests {
             assert!(text.is_char_boundary(h.span.end), "{h:?}");
             assert!((0.0..=1.0).contains(&h.score));
         }
+    }
+
+    #[test]
+    fn spec_example_through_the_rule_set() {
+        let text = "Hier ist das Support-Ticket von Frau Weber (weber@example.com), Kundennr. 4711: \"Meine Bestellung #98765 vom 15.01. ist nicht angekommen. Ich bin schwanger und brauche die Babyausstattung dringend.\"";
+        let hits = RuleSet::new().detect(text);
+        let found: Vec<(crate::types::Label, &str)> = hits
+            .iter()
+            .map(|h| (h.label, &text[h.span.start..h.span.end]))
+            .collect();
+        use crate::types::Label::*;
+        for want in [
+            (Email, "weber@example.com"),
+            (IdNumber, "4711"),
+            (IdNumber, "#98765"),
+            (Date, "15.01."),
+        ] {
+            assert!(found.contains(&want), "{want:?} missing in {found:?}");
+        }
+        assert!(!found.iter().any(|(l, _)| *l == Phone), "{found:?}");
     }
 
     proptest! {

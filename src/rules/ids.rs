@@ -137,6 +137,9 @@ impl Ids {
                     .map(|(s, e)| Hit::new(s, e, Label::IdNumber, SCORE_PLATE, HitKind::Pattern)),
                 Flavor::Plain | Flavor::Spaced => {
                     parse_identifier(text, skip_fillers(text, ke), flavor == Flavor::Spaced)
+                        // "Vertrag 2023 abgeschlossen": after a plain noun
+                        // (not "…nummer"/"…nr"), a bare year is no identifier.
+                        .filter(|&(s, e)| compound || !is_year(text.get(s..e).unwrap_or("")))
                         .map(|(s, e)| {
                             Hit::new(s, e, Label::IdNumber, SCORE_ID_KEYWORD, HitKind::Pattern)
                         })
@@ -244,6 +247,13 @@ fn looks_like_date(s: &str) -> bool {
         lens.as_slice(),
         [1 | 2, 1 | 2, 0 | 2 | 4] | [4, 2, 2] | [1 | 2, 1 | 2]
     ) && s.contains(['.', '-', '/'])
+}
+
+/// True for a bare four-digit year 1900–2099.
+fn is_year(s: &str) -> bool {
+    s.len() == 4
+        && s.bytes().all(|c| c.is_ascii_digit())
+        && (s.starts_with("19") || s.starts_with("20"))
 }
 
 /// True when an amount unit follows byte `e` ("120 €", "12 EUR", "5 %").
@@ -561,6 +571,8 @@ mod tests {
             ("Fallnummer: 2024-113", "2024-113"),
             ("Mandatsreferenz M-000123", "M-000123"),
             ("Personalnummer 5521", "5521"),
+            ("Kundennummer 2001", "2001"),
+            ("Bestellung #2024", "#2024"),
             ("Zählernummer 1ESY1160123456", "1ESY1160123456"),
             ("Neukundennummer 12345", "12345"),
             ("Personalausweis Nr. L01X00T47", "L01X00T47"),
@@ -585,6 +597,8 @@ mod tests {
             "Kennzeichen unbekannt",
             "Vorgang 2 Tage",
             "USt-IdNr. DE123456789",
+            "Vertrag 2023 abgeschlossen",
+            "Rechnung 2024 folgt",
             "Umsatzsteuer-Identifikationsnummer: DE123456789",
         ] {
             assert!(of(text).is_empty(), "{text}: {:?}", of(text));
