@@ -6,6 +6,13 @@ use ampel::jsonl::WireResult;
 use ampel::redact::restore;
 use ampel::{AnalyzeOptions, Analyzer};
 use proptest::prelude::*;
+use std::sync::OnceLock;
+
+/// One engine for all cases: building the rule automata is the slow part.
+fn engine() -> &'static Analyzer {
+    static A: OnceLock<Analyzer> = OnceLock::new();
+    A.get_or_init(Analyzer::rules_only)
+}
 
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -41,7 +48,7 @@ proptest! {
 
     #[test]
     fn spans_are_valid_and_redaction_round_trips(t in text()) {
-        let a = Analyzer::rules_only();
+        let a = engine();
         let r = a.analyze(&t, &AnalyzeOptions::default()).unwrap();
         let mut last_end = 0;
         for e in &r.entities {
@@ -61,7 +68,7 @@ proptest! {
 
     #[test]
     fn arbitrary_unicode_never_panics(t in "\\PC{0,200}") {
-        let a = Analyzer::rules_only();
+        let a = engine();
         let r = a.analyze(&t, &AnalyzeOptions::default()).unwrap();
         for e in &r.entities {
             prop_assert!(t.is_char_boundary(e.span.start) && t.is_char_boundary(e.span.end));
