@@ -131,8 +131,13 @@ impl Policy {
     }
 
     /// Does the Art. 9 entity `e` concern a person? Looks at the sentence
-    /// around it for first-person words, person nouns, third-person
-    /// possessives and named persons.
+    /// around it: a first-person word ("ich", "meine") or a detected name
+    /// there is enough; a third-person word ("seiner", "sie") or a person
+    /// noun ("Kundin", "Patient") counts only when the text also names or
+    /// addresses someone (a name, "Herr", "Frau", a singular person noun),
+    /// so generic advice ("Versicherte stellen den Antrag bei ihrer
+    /// Pflegekasse") stays general. Company voice ("wir", "unsere") is not a
+    /// person.
     pub fn about_person(&self, text: &str, e: &Entity, entities: &[Entity]) -> bool {
         if !self.art9_requires_person {
             return true;
@@ -144,10 +149,22 @@ impl Policy {
         {
             return true;
         }
-        let sentence = text.get(s..end).unwrap_or("");
-        sentence
-            .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .any(|w| PERSON_WORDS.contains(&w.to_lowercase().as_str()))
+        let words = |t: &str| -> Vec<String> {
+            t.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let sentence = words(text.get(s..end).unwrap_or(""));
+        if sentence.iter().any(|w| FIRST_PERSON.contains(&w.as_str())) {
+            return true;
+        }
+        let third = sentence
+            .iter()
+            .any(|w| THIRD_PERSON.contains(&w.as_str()) || PERSON_NOUNS.contains(&w.as_str()));
+        third
+            && (entities.iter().any(|o| o.label == Label::Person)
+                || words(text).iter().any(|w| SOMEONE.contains(&w.as_str())))
     }
 
     /// Decide the colour of `text` given its fused entities.
@@ -240,52 +257,20 @@ impl Policy {
     }
 }
 
-/// Words that tie an Art. 9 term to a person when they share its sentence.
-const PERSON_WORDS: &[&str] = &[
-    // first person
-    "ich",
-    "mir",
-    "mich",
-    "mein",
-    "meine",
-    "meiner",
-    "meinem",
-    "meinen",
-    "meines",
-    "wir",
-    "uns",
-    "unser",
-    "unsere",
-    "unserer",
-    "unserem",
-    "unseren", // third person
-    "er",
-    "sie",
-    "ihm",
-    "ihn",
-    "ihr",
-    "ihre",
-    "ihrer",
-    "ihrem",
-    "ihren",
-    "sein",
-    "seine",
-    "seiner",
-    "seinem",
-    "seinen",
-    "seines",
-    "dessen",
-    "deren", // addressed person
-    "du",
-    "dir",
-    "dich",
-    "dein",
-    "deine",
-    "deiner",
-    "deinem",
-    "deinen",
-    "ihnen",
-    // person nouns
+/// First-person words: the writer speaks about themselves.
+const FIRST_PERSON: &[&str] = &[
+    "ich", "mir", "mich", "mein", "meine", "meiner", "meinem", "meinen", "meines",
+];
+
+/// Third-person and addressed-person words.
+const THIRD_PERSON: &[&str] = &[
+    "er", "sie", "ihm", "ihn", "ihr", "ihre", "ihrer", "ihrem", "ihren", "sein", "seine", "seiner",
+    "seinem", "seinen", "seines", "dessen", "deren", "du", "dir", "dich", "dein", "deine",
+    "deiner", "deinem", "deinen", "ihnen",
+];
+
+/// Nouns for people (singular and plural).
+const PERSON_NOUNS: &[&str] = &[
     "herr",
     "herrn",
     "frau",
@@ -330,6 +315,43 @@ const PERSON_WORDS: &[&str] = &[
     "käuferin",
     "absender",
     "absenderin",
+    "anruferin",
+    "anrufer",
+];
+
+/// Words that show a text is about someone in particular.
+const SOMEONE: &[&str] = &[
+    "herr",
+    "herrn",
+    "frau",
+    "hr",
+    "fr",
+    "kundin",
+    "patientin",
+    "mitarbeiterin",
+    "kollegin",
+    "sohn",
+    "tochter",
+    "ehemann",
+    "ehefrau",
+    "partnerin",
+    "mutter",
+    "vater",
+    "bruder",
+    "schwester",
+    "versicherter",
+    "bewerberin",
+    "antragstellerin",
+    "mieterin",
+    "schülerin",
+    "nutzerin",
+    "käuferin",
+    "absenderin",
+    "anruferin",
+    "anrufer",
+    "ich",
+    "mein",
+    "meine",
 ];
 
 /// Byte range of the sentence (or line) that holds `[start, end)`.

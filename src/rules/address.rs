@@ -671,9 +671,14 @@ impl Detector for Address {
 mod tests {
     use super::*;
 
+    fn shared() -> &'static Address {
+        static D: std::sync::OnceLock<Address> = std::sync::OnceLock::new();
+        D.get_or_init(Address::new)
+    }
+
     fn addrs(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        Address::new().detect(text, &mut out);
+        shared().detect(text, &mut out);
         out.iter()
             .map(|h| text[h.span.start..h.span.end].to_string())
             .collect()

@@ -310,9 +310,14 @@ impl Detector for Art9 {
 mod tests {
     use super::*;
 
+    fn shared() -> &'static Art9 {
+        static D: std::sync::OnceLock<Art9> = std::sync::OnceLock::new();
+        D.get_or_init(Art9::new)
+    }
+
     fn found(text: &str) -> Vec<(String, Label)> {
         let mut out = Vec::new();
-        Art9::new().detect(text, &mut out);
+        shared().detect(text, &mut out);
         out.iter()
             .map(|h| (text[h.span.start..h.span.end].to_string(), h.label))
             .collect()

@@ -1116,7 +1116,7 @@ mod proptests {
         for d in &dets {
             d.detect(text, &mut out);
         }
-        out.extend(RuleSet::new().detect(text));
+        out.extend(crate::rules::shared_for_tests().detect(text));
         for h in out {
             assert!(h.span.start < h.span.end, "{h:?}");
             assert!(h.span.end <= text.len(), "{h:?}");
@@ -1129,7 +1129,7 @@ mod proptests {
     #[test]
     fn spec_example_through_the_rule_set() {
         let text = "Hier ist das Support-Ticket von Frau Weber (weber@example.com), Kundennr. 4711: \"Meine Bestellung #98765 vom 15.01. ist nicht angekommen. Ich bin schwanger und brauche die Babyausstattung dringend.\"";
-        let hits = RuleSet::new().detect(text);
+        let hits = crate::rules::shared_for_tests().detect(text);
         let found: Vec<(crate::types::Label, &str)> = hits
             .iter()
             .map(|h| (h.label, &text[h.span.start..h.span.end]))

@@ -75,3 +75,11 @@ impl Default for RuleSet {
         Self::new()
     }
 }
+
+/// One rule set shared by the unit tests (building the automata is slow in
+/// debug builds).
+#[cfg(test)]
+pub(crate) fn shared_for_tests() -> &'static RuleSet {
+    static RS: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+    RS.get_or_init(RuleSet::new)
+}

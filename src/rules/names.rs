@@ -191,13 +191,13 @@ impl Names {
     /// Parse up to `max` name words starting at `i` (spaces and titles
     /// skipped first). Returns the span of the words, without titles.
     fn parse_name(&self, text: &str, i: usize, max: usize, after: After) -> Option<(usize, usize)> {
-        let mut i = skip_spaces(text, i);
+        let mut i = skip_inline_spaces(text, i);
         // Skip titles.
         while let Some(t) = TITLES.iter().find(|t| {
             text.get(i..).is_some_and(|r| r.starts_with(**t))
                 && !char_at(text, i + t.len()).is_some_and(char::is_alphanumeric)
         }) {
-            i = skip_spaces(text, i + t.len());
+            i = skip_inline_spaces(text, i + t.len());
         }
         let start = i;
         let mut end = i;
@@ -212,7 +212,7 @@ impl Names {
                 words += 1;
                 end = we;
                 pending_particle = false;
-                i = skip_spaces(text, we);
+                i = skip_inline_spaces(text, we);
                 continue;
             }
             // A lower-case particle must be followed by a name word.
@@ -233,7 +233,7 @@ impl Names {
                 break;
             }
             pending_particle = true;
-            i = skip_spaces(text, pe);
+            i = skip_inline_spaces(text, pe);
         }
         if words == 0 {
             return None;
@@ -398,6 +398,12 @@ impl Names {
     }
 }
 
+/// Skip spaces inside a name (a tab is a column break, not a name gap).
+fn skip_inline_spaces(text: &str, i: usize) -> usize {
+    let rest = text.get(i..).unwrap_or("");
+    i + (rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len())
+}
+
 /// Skip spaces and tabs (not newlines).
 fn skip_spaces(text: &str, i: usize) -> usize {
     let rest = text.get(i..).unwrap_or("");
@@ -501,9 +507,14 @@ impl Detector for Names {
 mod tests {
     use super::*;
 
+    fn shared() -> &'static Names {
+        static D: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+        D.get_or_init(Names::new)
+    }
+
     fn people(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        Names::new().detect(text, &mut out);
+        shared().detect(text, &mut out);
         out.iter()
             .map(|h| {
                 assert!(text.is_char_boundary(h.span.start) && text.is_char_boundary(h.span.end));
@@ -596,6 +607,12 @@ mod tests {
         assert!(people("Wolf im Wald").is_empty());
         assert_eq!(people("Anna Vogel war da"), vec!["Anna Vogel"]);
         assert_eq!(people("Maria Bestellung"), vec!["Maria"]);
+    }
+
+    #[test]
+    fn a_tab_separates_table_columns_not_names() {
+        assert!(people("Rechnungsnr\tDatum\tKunde\tBetrag\tStatus").is_empty());
+        assert_eq!(people("Kunde Max Müller hat angerufen."), ["Max Müller"]);
     }
 
     #[test]

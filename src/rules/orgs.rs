@@ -295,9 +295,14 @@ impl Detector for Orgs {
 mod tests {
     use super::*;
 
+    fn shared() -> &'static Orgs {
+        static D: std::sync::OnceLock<Orgs> = std::sync::OnceLock::new();
+        D.get_or_init(Orgs::new)
+    }
+
     fn found(text: &str) -> Vec<(String, Label)> {
         let mut out = Vec::new();
-        Orgs::new().detect(text, &mut out);
+        shared().detect(text, &mut out);
         out.iter()
             .map(|h| (text[h.span.start..h.span.end].to_string(), h.label))
             .collect()
