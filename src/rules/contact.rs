@@ -1064,7 +1064,7 @@ mod tests {
 mod proptests {
     use proptest::prelude::*;
 
-    use super::super::{bank::Bank, dates::Dates, ids::Ids, Detector, RuleSet};
+    use super::super::{bank::Bank, dates::Dates, ids::Ids, Detector};
     use super::Contact;
 
     /// Strings built from the characters the detectors care about, so that
