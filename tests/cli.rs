@@ -268,3 +268,39 @@ fn restore_with_a_broken_map_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("not an ampel mapping"));
 }
+
+#[test]
+fn the_shipped_model_finds_name_address_city_and_surgery() {
+    let text = "Herr Koch aus der Lindenstraße 5 in Leipzig hat nach seiner Knie-OP angerufen.";
+    let input = serde_json::json!({"id": "1", "text": text}).to_string();
+    let out = ampel()
+        .args(["analyze", "--jsonl"])
+        .write_stdin(format!("{input}\n"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let line: Line = serde_json::from_slice(&out).expect("one SPEC line");
+    assert_eq!(line.ampel, "RED");
+    let found: Vec<(String, String)> = line
+        .entities
+        .iter()
+        .map(|e| (slice_cp(text, e.start, e.end), e.label.clone()))
+        .collect();
+    for (surface, label) in [
+        ("Koch", "PERSON"),
+        ("Lindenstraße 5", "ADDRESS"),
+        ("Leipzig", "LOCATION"),
+        ("Knie-OP", "HEALTH"),
+    ] {
+        assert!(
+            found.contains(&(surface.to_string(), label.to_string())),
+            "missing {surface} as {label} in {found:?}"
+        );
+    }
+    assert!(
+        line.entities.iter().any(|e| e.source.contains("model")),
+        "the default model took part"
+    );
+}
