@@ -13,7 +13,10 @@ use crate::model::{ModelInfo, NerModel};
 use crate::policy::{Policy, Verdict};
 use crate::redact::{redact, RedactMode, Redaction};
 use crate::rules::RuleSet;
-use crate::types::{Entity, Hit, Label};
+use crate::types::{Entity, Hit, HitKind, Label};
+
+/// Labels where a lexicon hit needs the model's agreement when a model runs.
+const MODEL_DECIDES: [Label; 3] = [Label::Person, Label::Location, Label::Organization];
 
 /// Default maximum input size: 1 MiB of UTF-8.
 pub const DEFAULT_MAX_TEXT_BYTES: usize = 1 << 20;
@@ -161,7 +164,17 @@ impl Analyzer {
                 Vec::new()
             };
             if let Some(mh) = &model_hits {
-                hits.extend(mh.get(k).cloned().unwrap_or_default());
+                let model = mh.get(k).map(Vec::as_slice).unwrap_or_default();
+                // The model beats lexicons, also when it says "nobody": a
+                // name or place list hit the model does not confirm is
+                // dropped. Art. 9 lexicons stay (a missed diagnosis costs
+                // more than a false one).
+                hits.retain(|h| {
+                    h.kind != HitKind::Lexicon
+                        || !MODEL_DECIDES.contains(&h.label)
+                        || model.iter().any(|m| m.span.overlaps(&h.span))
+                });
+                hits.extend_from_slice(model);
             }
             if let Some(want) = &opts.labels {
                 hits.retain(|h| want.contains(&h.label));
