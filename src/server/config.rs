@@ -5,9 +5,9 @@
 //! Precedence: flags > environment > TOML file > defaults. Clap merges flags
 //! and environment into `Option`s; [`ServeArgs::resolve`] fills what is left
 //! from the file, then from the defaults, and checks the result (a
-//! non-loopback address without `--allow-remote` is an error, and so is a
-//! metrics address that is not loopback). This module reads the key and
-//! token files but never logs their content.
+//! non-loopback gRPC or HTTP address without `--allow-remote` is an error,
+//! and so is a metrics address that is not loopback). This module reads the
+//! key and token files but never logs their content.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -272,9 +272,10 @@ pub struct ServeConfig {
     /// `None` with `--no-http`). [`super::serve_with_shutdown`] ignores it
     /// and [`super::serve_with_http_and_shutdown`] takes a bound listener.
     pub http_addr: Option<SocketAddr>,
-    /// Accept HTTP requests whose `Host` is not a loopback name (set by
-    /// `--allow-remote`); otherwise such requests are refused, which stops
-    /// DNS-rebinding attacks on the loopback page.
+    /// Accept HTTP requests whose `Host` is not a loopback name (true when
+    /// `--http-addr` is not loopback, which needs `--allow-remote`);
+    /// otherwise such requests are refused, which stops DNS-rebinding
+    /// attacks on the loopback page.
     pub http_allow_any_host: bool,
     /// Test hooks (empty in production).
     #[doc(hidden)]
@@ -468,8 +469,8 @@ impl ServeArgs {
             limits,
             shutdown_timeout,
             metrics_addr,
+            http_allow_any_host: http_addr.is_some_and(|a| !a.ip().is_loopback()),
             http_addr,
-            http_allow_any_host: allow_remote,
             hooks: Hooks::default(),
         })
     }
@@ -600,6 +601,9 @@ mod tests {
         let cfg = a.resolve().unwrap();
         assert_eq!(cfg.http_addr, Some("0.0.0.0:8787".parse().unwrap()));
         assert!(cfg.http_allow_any_host);
+        a.http_addr = None;
+        let cfg = a.resolve().unwrap();
+        assert!(!cfg.http_allow_any_host, "a loopback page keeps its Host check");
         a.no_http = true;
         assert_eq!(a.resolve().unwrap().http_addr, None, "--no-http wins");
         let clash = ServeArgs {

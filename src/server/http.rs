@@ -715,25 +715,26 @@ struct RestoreReply {
     restored: String,
 }
 
+fn restore_body(s: &AppState, body: Result<Bytes, BytesRejection>) -> Result<String, ApiError> {
+    let req: RestoreBody = parse_body(body, s.engine.limits().max_message_bytes)?;
+    match (req.restore_handle, req.mapping) {
+        (Some(handle), None) => Ok(s.engine.restore(&handle, &req.text)?),
+        (None, Some(mapping)) => {
+            s.engine.check_text(&req.text)?;
+            Ok(restore(&req.text, &mapping))
+        }
+        _ => Err(ApiError::bad_request(
+            "invalid_request",
+            "send exactly one of `restore_handle` (from /v1/redact) and `mapping`",
+        )),
+    }
+}
+
 async fn restore_handler(
     State(s): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let res = (|| {
-        let req: RestoreBody = parse_body(body, s.engine.limits().max_message_bytes)?;
-        match (req.restore_handle, req.mapping) {
-            (Some(handle), None) => Ok(s.engine.restore(&handle, &req.text)?),
-            (None, Some(mapping)) => {
-                s.engine.check_text(&req.text)?;
-                Ok(restore(&req.text, &mapping))
-            }
-            _ => Err(ApiError::bad_request(
-                "invalid_request",
-                "send exactly one of `restore_handle` (from /v1/redact) and `mapping`",
-            )),
-        }
-    })();
-    match res {
+    match restore_body(&s, body) {
         Ok(restored) => Json(RestoreReply { restored }).into_response(),
         Err(e) => e.into_response(),
     }
