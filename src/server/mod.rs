@@ -18,8 +18,9 @@
 //! worker ran one real warm-up analysis), server reflection (v1 and
 //! v1alpha, so `grpcurl` works without the .proto), the optional metrics
 //! endpoint, the optional web page and HTTP API, and graceful shutdown on
-//! SIGINT/SIGTERM: health turns NOT_SERVING, the listeners close, open streams stop reading, in-flight
-//! requests finish, the worker drains its queue, and [`run`] returns `Ok`.
+//! SIGINT/SIGTERM: health turns NOT_SERVING, the listeners close, open
+//! streams stop reading, in-flight requests (gRPC and HTTP) finish, the
+//! worker drains its queue, and [`run`] returns `Ok`.
 //!
 //! The server uses only the public analyzer API; it knows nothing about
 //! candle, tokenizers or rule internals, and it never logs text.
