@@ -26,7 +26,7 @@
     ID_NUMBER: { name: 'Kunden-/Vorgangsnummer', plural: 'Kunden-/Vorgangsnummern', tag: 'Nummer' },
     DATE: { name: 'Datum', plural: 'Daten', tag: 'Datum' },
     HEALTH: { name: 'Gesundheitsangabe', plural: 'Gesundheitsangaben', tag: 'Gesundheit' },
-    SPECIAL_CATEGORY: { name: 'Art.-9-Angabe (Religion, Gewerkschaft …)', plural: 'Art.-9-Angaben', tag: 'Art. 9' },
+    SPECIAL_CATEGORY: { name: 'Besondere Kategorie (Art. 9)', plural: 'Angaben besonderer Kategorien (Art. 9)', tag: 'Art. 9' },
   };
   const LABEL_ORDER = Object.keys(LABELS);
 
@@ -154,6 +154,14 @@
     el.check.disabled = busy;
     el.check.classList.toggle('busy', busy);
     el.personalize.disabled = busy;
+  }
+
+  // Grow a text box with its content (up to a limit), so the whole
+  // redacted text or answer is visible at a glance.
+  function autoGrow(textarea) {
+    const max = textarea === el.input ? 460 : 380;
+    textarea.style.height = 'auto';
+    textarea.style.height = `${Math.min(textarea.scrollHeight + 2, max)}px`;
   }
 
   function slice(start, end) {
@@ -385,6 +393,7 @@
     state.mapping = r.mapping;
     state.edited = spansKey(state.spans) !== spansKey(state.original);
     el.redacted.value = state.edited ? r.text : state.serverRedacted;
+    autoGrow(el.redacted);
     el['edited-note'].hidden = !state.edited;
     el['reset-marks'].disabled = !state.edited;
     el['restore-info'].textContent = '';
@@ -425,6 +434,7 @@
       el.review.hidden = false;
       el['out-grid'].hidden = false;
       el.personalized.value = '';
+      autoGrow(el.personalized);
       updateSelectionInfo();
       el['verdict-word'].focus({ preventScroll: true });
     } catch (err) {
@@ -461,6 +471,7 @@
         r = await api('/v1/restore', byMapping);
       }
       el.personalized.value = r.restored;
+      autoGrow(el.personalized);
       const before = countPlaceholders(answer);
       const left = countPlaceholders(r.restored);
       const done = before - left;
@@ -668,16 +679,19 @@
     el.example.addEventListener('click', () => {
       el.input.value = EXAMPLE;
       updateCounter();
+      autoGrow(el.input);
       el.input.focus();
     });
     el.clear.addEventListener('click', () => {
       el.input.value = '';
       updateCounter();
+      autoGrow(el.input);
       showError('');
       el.input.focus();
     });
     el.input.addEventListener('input', () => {
       updateCounter();
+      autoGrow(el.input);
       const stale = state.ampel !== null && el.input.value !== state.text;
       el.stale.hidden = !stale;
       document.body.classList.toggle('is-stale', stale);
@@ -688,6 +702,7 @@
         check();
       }
     });
+    el.answer.addEventListener('input', () => autoGrow(el.answer));
     el.answer.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
