@@ -37,15 +37,18 @@ fn chromium() -> PathBuf {
     ["chromium", "chromium-browser"]
         .into_iter()
         .find_map(on_path)
-        .unwrap_or_else(|| panic!("the browser test needs Chromium, which is not installed: {HOW_TO}"))
+        .unwrap_or_else(|| {
+            panic!("the browser test needs Chromium, which is not installed: {HOW_TO}")
+        })
 }
 
 fn node() -> PathBuf {
     if let Some(p) = std::env::var_os("AMPEL_NODE") {
         return PathBuf::from(p);
     }
-    on_path("node")
-        .unwrap_or_else(|| panic!("the browser test needs Node.js (`node`), which is not installed: {HOW_TO}"))
+    on_path("node").unwrap_or_else(|| {
+        panic!("the browser test needs Node.js (`node`), which is not installed: {HOW_TO}")
+    })
 }
 
 #[test]
@@ -54,7 +57,8 @@ fn web_page_end_to_end_in_headless_chromium() {
     let chromium = chromium();
     let node = node();
     assert!(
-        root.join("tests/browser/node_modules/playwright-core").is_dir(),
+        root.join("tests/browser/node_modules/playwright-core")
+            .is_dir(),
         "the browser test needs playwright-core in tests/browser/node_modules: {HOW_TO}"
     );
 

@@ -188,10 +188,7 @@ fn check_entities(text: &str, v: &Value) -> Vec<(String, String)> {
         let score = e["score"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&score));
         assert!(["model", "rule", "model+rule"].contains(&e["source"].as_str().unwrap()));
-        out.push((
-            e["label"].as_str().unwrap().to_string(),
-            chars(text, s, t),
-        ));
+        out.push((e["label"].as_str().unwrap().to_string(), chars(text, s, t)));
     }
     out
 }
@@ -266,7 +263,10 @@ async fn options_select_labels_and_modes() {
         .await
         .json();
     let found = check_entities(SPEC_EXAMPLE, &v);
-    assert_eq!(found, vec![("EMAIL".to_string(), "weber@example.com".to_string())]);
+    assert_eq!(
+        found,
+        vec![("EMAIL".to_string(), "weber@example.com".to_string())]
+    );
 
     let v = d
         .post("/v1/redact", &json!({"text": SPEC_EXAMPLE, "mode": "mask"}))
@@ -298,17 +298,24 @@ async fn redact_and_restore_round_trip() {
         ..ServeConfig::new()
     };
     let d = Daemon::start(cfg).await;
-    let v = d.post("/v1/redact", &json!({"text": SPEC_EXAMPLE})).await.json();
+    let v = d
+        .post("/v1/redact", &json!({"text": SPEC_EXAMPLE}))
+        .await
+        .json();
     assert_eq!(v["ampel"], "RED");
     let handle = v["restore_handle"].as_str().expect("a handle").to_string();
     assert!(handle.starts_with("ampel1.") && !handle.contains("Weber"));
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     let exp = v["restore_handle_expires_at"].as_i64().unwrap();
     assert!(exp > now && exp <= now + 3601, "{exp} vs {now}");
     let redacted = v["redacted"].as_str().unwrap();
     assert!(redacted.contains("[PERSON_1]"));
 
-    let answer = "Sehr geehrte Frau [PERSON_1], wir schreiben Ihnen an [email_1]. [PERSON_9] bleibt.";
+    let answer =
+        "Sehr geehrte Frau [PERSON_1], wir schreiben Ihnen an [email_1]. [PERSON_9] bleibt.";
     let r = d
         .post(
             "/v1/restore",
@@ -410,8 +417,14 @@ async fn malformed_requests_get_json_errors() {
             body,
         )
     };
-    raw("{not json").await.unwrap().assert_error(StatusCode::BAD_REQUEST, "invalid_json");
-    raw("").await.unwrap().assert_error(StatusCode::BAD_REQUEST, "invalid_json");
+    raw("{not json")
+        .await
+        .unwrap()
+        .assert_error(StatusCode::BAD_REQUEST, "invalid_json");
+    raw("")
+        .await
+        .unwrap()
+        .assert_error(StatusCode::BAD_REQUEST, "invalid_json");
     let msg = raw("{}")
         .await
         .unwrap()
@@ -444,9 +457,12 @@ async fn malformed_requests_get_json_errors() {
         .await
         .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "text_too_large");
     assert!(msg.contains("1000"), "{msg}");
-    d.post("/v1/restore", &json!({"text": "a".repeat(1001), "mapping": {"entries": []}}))
-        .await
-        .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "text_too_large");
+    d.post(
+        "/v1/restore",
+        &json!({"text": "a".repeat(1001), "mapping": {"entries": []}}),
+    )
+    .await
+    .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "text_too_large");
     let info = d.get("/v1/info").await.unwrap().json();
     let max_body = info["max_body_bytes"].as_u64().unwrap() as usize;
     assert_eq!(info["max_text_bytes"], 1000);
@@ -502,7 +518,9 @@ async fn methods_and_unknown_paths() {
     let r = d.post("/v1/info", &json!({})).await;
     r.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     assert!(r.header("allow").contains("GET"));
-    let r = send(d.addr, "DELETE", "/", &[], Bytes::new()).await.unwrap();
+    let r = send(d.addr, "DELETE", "/", &[], Bytes::new())
+        .await
+        .unwrap();
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     d.get("/v2/analyze")
         .await
@@ -676,10 +694,16 @@ async fn page_and_security_headers() {
         // Offline: nothing is loaded from anywhere else (the SVG's xmlns is
         // a name, not a download).
         let body = body.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-        assert!(!body.contains("https://") && !body.contains("http://"), "{path}");
+        assert!(
+            !body.contains("https://") && !body.contains("http://"),
+            "{path}"
+        );
     }
     assert!(!html.contains("https://") && !html.contains("http://"));
-    assert!(!html.contains("<script>") && !html.contains("style="), "no inline code");
+    assert!(
+        !html.contains("<script>") && !html.contains("style="),
+        "no inline code"
+    );
 
     let api = d.post("/v1/analyze", &json!({"text": "Hallo"})).await;
     let info = d.get("/v1/info").await.unwrap();

@@ -603,7 +603,10 @@ mod tests {
         assert!(cfg.http_allow_any_host);
         a.http_addr = None;
         let cfg = a.resolve().unwrap();
-        assert!(!cfg.http_allow_any_host, "a loopback page keeps its Host check");
+        assert!(
+            !cfg.http_allow_any_host,
+            "a loopback page keeps its Host check"
+        );
         a.no_http = true;
         assert_eq!(a.resolve().unwrap().http_addr, None, "--no-http wins");
         let clash = ServeArgs {

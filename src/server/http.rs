@@ -126,10 +126,7 @@ fn router(
     Router::new()
         .route("/", page(INDEX_HTML, "text/html; charset=utf-8"))
         .route("/index.html", page(INDEX_HTML, "text/html; charset=utf-8"))
-        .route(
-            "/app.js",
-            page(APP_JS, "text/javascript; charset=utf-8"),
-        )
+        .route("/app.js", page(APP_JS, "text/javascript; charset=utf-8"))
         .route("/style.css", page(STYLE_CSS, "text/css; charset=utf-8"))
         .route("/favicon.svg", page(FAVICON_SVG, "image/svg+xml"))
         .route(
@@ -567,10 +564,7 @@ fn parse_body<T: DeserializeOwned>(
         use serde_json::error::Category;
         match e.classify() {
             Category::Data => ApiError::bad_request("invalid_request", e.to_string()),
-            _ => ApiError::bad_request(
-                "invalid_json",
-                format!("the body is not valid JSON: {e}"),
-            ),
+            _ => ApiError::bad_request("invalid_json", format!("the body is not valid JSON: {e}")),
         }
     })
 }
@@ -668,7 +662,9 @@ async fn run_analysis(
 
 async fn analyze(State(s): State<AppState>, body: Result<Bytes, BytesRejection>) -> Response {
     match run_analysis(&s, body).await {
-        Ok((id, text, a)) => with_outcome(Json(AnalyzeReply::new(id, &text, &a)).into_response(), &a),
+        Ok((id, text, a)) => {
+            with_outcome(Json(AnalyzeReply::new(id, &text, &a)).into_response(), &a)
+        }
         Err(e) => e.into_response(),
     }
 }

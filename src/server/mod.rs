@@ -77,15 +77,17 @@ pub const SERVICE_NAME: &str = "ampel.v1.Ampel";
 pub async fn run(cfg: ServeConfig, analyzer: Arc<Analyzer>) -> Result<(), ServerError> {
     let signal = shutdown_signal()?;
     let http = match cfg.http_addr {
-        Some(addr) => Some(tokio::net::TcpListener::bind(addr).await.map_err(|source| {
-            ServerError::Io {
-                context: format!(
-                    "cannot listen for the web page and HTTP API on {addr} \
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServerError::Io {
+                    context: format!(
+                        "cannot listen for the web page and HTTP API on {addr} \
                      (choose another port with --http-addr, or turn it off with --no-http)"
-                ),
-                source,
-            }
-        })?),
+                    ),
+                    source,
+                })?,
+        ),
         None => None,
     };
     match cfg.listen.clone() {
