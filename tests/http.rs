@@ -862,3 +862,39 @@ async fn full_queue_is_429_and_shutdown_drains_requests_in_flight() {
         .expect("serve task did not panic")
         .expect("clean shutdown");
 }
+
+#[test]
+fn openapi_file_documents_every_route_and_error_code() {
+    let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml"))
+        .expect("docs/openapi.yaml");
+    assert!(spec.starts_with("openapi: 3."));
+    for route in [
+        "/v1/analyze:",
+        "/v1/redact:",
+        "/v1/restore:",
+        "/v1/info:",
+        "/v1/health:",
+    ] {
+        assert!(spec.contains(route), "{route} is not documented");
+    }
+    for code in [
+        "invalid_json",
+        "invalid_request",
+        "invalid_argument",
+        "text_too_large",
+        "payload_too_large",
+        "unsupported_media_type",
+        "unauthenticated",
+        "cross_origin",
+        "host_not_allowed",
+        "method_not_allowed",
+        "not_found",
+        "invalid_handle",
+        "expired_handle",
+        "queue_full",
+        "unavailable",
+        "internal",
+    ] {
+        assert!(spec.contains(code), "error code {code} is not documented");
+    }
+}

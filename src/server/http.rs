@@ -209,9 +209,14 @@ impl IntoResponse for ApiError {
         if let Some(allow) = self.allow {
             h.insert(header::ALLOW, HeaderValue::from_static(allow));
         }
+        resp.extensions_mut().insert(ErrorCode(self.code));
         resp
     }
 }
+
+/// The machine code of an error answer, for the log line.
+#[derive(Clone, Copy)]
+struct ErrorCode(&'static str);
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
@@ -450,14 +455,11 @@ async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Response 
     let bytes = header_str(req.headers(), &header::CONTENT_LENGTH)
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0);
-    let checked = precheck(&s, &method, req.uri().path(), req.headers());
-    let (mut resp, code) = match checked {
-        Ok(()) => (next.run(req).await, None),
-        Err(e) => {
-            let code = e.code;
-            (e.into_response(), Some(code))
-        }
+    let mut resp = match precheck(&s, &method, req.uri().path(), req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
     };
+    let code = resp.extensions().get::<ErrorCode>().map(|c| c.0);
 
     let h = resp.headers_mut();
     for (name, value) in [
