@@ -21,7 +21,7 @@ use ampel::Analyzer;
 
 const HOW_TO: &str = "run `.ci/run` once (it installs Chromium, Node.js and the test's \
 npm packages), or install them yourself: `apt-get install chromium nodejs npm` and \
-`npm ci --prefix tests/browser`";
+`(cd tests/browser && npm ci)`";
 
 fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -32,7 +32,13 @@ fn on_path(name: &str) -> Option<PathBuf> {
 
 fn chromium() -> PathBuf {
     if let Some(p) = std::env::var_os("AMPEL_CHROMIUM") {
-        return PathBuf::from(p);
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "AMPEL_CHROMIUM={} is not a file: point it at a Chromium binary, or unset it and {HOW_TO}",
+            p.display()
+        );
+        return p;
     }
     ["chromium", "chromium-browser"]
         .into_iter()
