@@ -5,9 +5,9 @@
 //! Precedence: flags > environment > TOML file > defaults. Clap merges flags
 //! and environment into `Option`s; [`ServeArgs::resolve`] fills what is left
 //! from the file, then from the defaults, and checks the result (a
-//! non-loopback address without `--allow-remote` is an error, and so is a
-//! metrics address that is not loopback). This module reads the key and
-//! token files but never logs their content.
+//! non-loopback gRPC or HTTP address without `--allow-remote` is an error,
+//! and so is a metrics address that is not loopback). This module reads the
+//! key and token files but never logs their content.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -23,6 +23,8 @@ use super::ServerError;
 
 /// Default TCP address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
+/// Default address of the web page and the HTTP/JSON API.
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8787";
 /// Default maximum gRPC message size (the gRPC convention, 4 MiB).
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 << 20;
 /// Room for protobuf framing and options next to the largest text: the
@@ -134,6 +136,18 @@ pub struct ServeArgs {
     /// only [default: off].
     #[arg(long, env = "AMPEL_METRICS_ADDR", value_name = "ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+
+    /// Address of the web page and the HTTP/JSON API (`/v1/analyze`,
+    /// `/v1/redact`, `/v1/restore`, `/v1/info`, `/v1/health`)
+    /// [default: 127.0.0.1:8787]. An address that is not loopback also needs
+    /// --allow-remote. Limits and --token-file apply as for gRPC.
+    #[arg(long, env = "AMPEL_HTTP_ADDR", value_name = "ADDR")]
+    pub http_addr: Option<SocketAddr>,
+
+    /// Do not serve the web page and the HTTP/JSON API (gRPC only). Wins
+    /// over --http-addr.
+    #[arg(long, env = "AMPEL_NO_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_http: bool,
 }
 
 /// The TOML file: the same keys as the flags.
@@ -154,6 +168,8 @@ struct FileConfig {
     stream_window: Option<usize>,
     shutdown_timeout: Option<String>,
     metrics_addr: Option<SocketAddr>,
+    http_addr: Option<SocketAddr>,
+    no_http: Option<bool>,
 }
 
 /// Where the daemon listens.
@@ -252,6 +268,15 @@ pub struct ServeConfig {
     pub shutdown_timeout: Duration,
     /// Loopback address of the Prometheus endpoint, if any.
     pub metrics_addr: Option<SocketAddr>,
+    /// Address of the web page and HTTP/JSON API (used by [`super::run`];
+    /// `None` with `--no-http`). [`super::serve_with_shutdown`] ignores it
+    /// and [`super::serve_with_http_and_shutdown`] takes a bound listener.
+    pub http_addr: Option<SocketAddr>,
+    /// Accept HTTP requests whose `Host` is not a loopback name (true when
+    /// `--http-addr` is not loopback, which needs `--allow-remote`);
+    /// otherwise such requests are refused, which stops DNS-rebinding
+    /// attacks on the loopback page.
+    pub http_allow_any_host: bool,
     /// Test hooks (empty in production).
     #[doc(hidden)]
     pub hooks: Hooks,
@@ -273,6 +298,12 @@ impl ServeConfig {
             limits: Limits::default(),
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             metrics_addr: None,
+            http_addr: Some(
+                DEFAULT_HTTP_ADDR
+                    .parse()
+                    .expect("the default HTTP address parses. This is a bug."),
+            ),
+            http_allow_any_host: false,
             hooks: Hooks::default(),
         }
     }
@@ -354,6 +385,35 @@ impl ServeArgs {
             }
         }
 
+        let no_http = self.no_http || file.no_http.unwrap_or(false);
+        let http_addr = if no_http {
+            None
+        } else {
+            let a = match self.http_addr.or(file.http_addr) {
+                Some(a) => a,
+                None => DEFAULT_HTTP_ADDR
+                    .parse()
+                    .expect("the default HTTP address parses. This is a bug."),
+            };
+            if !a.ip().is_loopback() && !allow_remote {
+                return Err(config_err(format!(
+                    "refusing to serve the web page and HTTP API on {a}, which is not a loopback \
+                     address: pass --allow-remote (and consider --token-file), or --no-http"
+                )));
+            }
+            if matches!(listen, Listen::Tcp(g) if g == a) {
+                return Err(config_err(format!(
+                    "--http-addr {a} is also the gRPC address; give them different ports"
+                )));
+            }
+            if metrics_addr == Some(a) {
+                return Err(config_err(format!(
+                    "--http-addr {a} is also the metrics address; give them different ports"
+                )));
+            }
+            Some(a)
+        };
+
         let token = match self.token_file.as_ref().or(file.token_file.as_ref()) {
             Some(p) => Some(Token::from_file(p)?),
             None => None,
@@ -409,6 +469,8 @@ impl ServeArgs {
             limits,
             shutdown_timeout,
             metrics_addr,
+            http_allow_any_host: http_addr.is_some_and(|a| !a.ip().is_loopback()),
+            http_addr,
             hooks: Hooks::default(),
         })
     }
@@ -524,6 +586,34 @@ mod tests {
         assert_eq!(cfg.listen, Listen::Tcp(DEFAULT_LISTEN.parse().unwrap()));
         assert!(cfg.token.is_none());
         assert_eq!(cfg.limits, Limits::default());
+        assert_eq!(cfg.http_addr, Some(DEFAULT_HTTP_ADDR.parse().unwrap()));
+        assert!(!cfg.http_allow_any_host);
+    }
+
+    #[test]
+    fn http_flags() {
+        let mut a = ServeArgs {
+            http_addr: Some("0.0.0.0:8787".parse().unwrap()),
+            ..ServeArgs::default()
+        };
+        assert!(a.resolve().is_err(), "remote HTTP needs --allow-remote");
+        a.allow_remote = true;
+        let cfg = a.resolve().unwrap();
+        assert_eq!(cfg.http_addr, Some("0.0.0.0:8787".parse().unwrap()));
+        assert!(cfg.http_allow_any_host);
+        a.http_addr = None;
+        let cfg = a.resolve().unwrap();
+        assert!(
+            !cfg.http_allow_any_host,
+            "a loopback page keeps its Host check"
+        );
+        a.no_http = true;
+        assert_eq!(a.resolve().unwrap().http_addr, None, "--no-http wins");
+        let clash = ServeArgs {
+            http_addr: Some(DEFAULT_LISTEN.parse().unwrap()),
+            ..ServeArgs::default()
+        };
+        assert!(clash.resolve().is_err(), "gRPC and HTTP need two ports");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The gRPC daemon (`ampel serve`) and its load generator (`ampel bench`).
+//! The daemon (`ampel serve`: gRPC, plus a web page and an HTTP/JSON API)
+//! and its load generator (`ampel bench`).
 //!
 //! Read top-down:
 //! - [`config`]: flags, environment, TOML file → validated [`ServeConfig`];
@@ -8,15 +9,18 @@
 //!   [`Analyzer`] and batches requests (the text-embeddings-inference flow);
 //! - `grpc` + `convert`: the `ampel.v1.Ampel` service and the protobuf
 //!   mapping ([`pb`]), the only place errors become gRPC statuses;
+//! - `http` (+ `web/`): the page and the HTTP/JSON API on a second loopback
+//!   port (default 127.0.0.1:8787), over the same engine;
 //! - `auth`, `seal`, `metrics`: bearer tokens, restore handles, Prometheus;
 //! - `bench`: the load generator.
 //!
 //! This module wires them: standard `grpc.health.v1` (NOT_SERVING until the
 //! worker ran one real warm-up analysis), server reflection (v1 and
 //! v1alpha, so `grpcurl` works without the .proto), the optional metrics
-//! endpoint, and graceful shutdown on SIGINT/SIGTERM: health turns
-//! NOT_SERVING, the listener closes, open streams stop reading, in-flight
-//! requests finish, the worker drains its queue, and [`run`] returns `Ok`.
+//! endpoint, the optional web page and HTTP API, and graceful shutdown on
+//! SIGINT/SIGTERM: health turns NOT_SERVING, the listeners close, open
+//! streams stop reading, in-flight requests (gRPC and HTTP) finish, the
+//! worker drains its queue, and [`run`] returns `Ok`.
 //!
 //! The server uses only the public analyzer API; it knows nothing about
 //! candle, tokenizers or rule internals, and it never logs text.
@@ -41,6 +45,7 @@ mod convert;
 mod engine;
 mod error;
 mod grpc;
+mod http;
 mod metrics;
 mod queue;
 mod seal;
@@ -66,10 +71,25 @@ pub mod pb {
 /// The fully-qualified gRPC service name.
 pub const SERVICE_NAME: &str = "ampel.v1.Ampel";
 
-/// Run until SIGINT/SIGTERM on the configured TCP address or Unix socket;
+/// Run until SIGINT/SIGTERM on the configured TCP address or Unix socket
+/// (and, unless `--no-http`, the web page and HTTP API on `http_addr`);
 /// drains in-flight requests; returns `Ok` on a clean shutdown.
 pub async fn run(cfg: ServeConfig, analyzer: Arc<Analyzer>) -> Result<(), ServerError> {
     let signal = shutdown_signal()?;
+    let http = match cfg.http_addr {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServerError::Io {
+                    context: format!(
+                        "cannot listen for the web page and HTTP API on {addr} \
+                     (choose another port with --http-addr, or turn it off with --no-http)"
+                    ),
+                    source,
+                })?,
+        ),
+        None => None,
+    };
     match cfg.listen.clone() {
         Listen::Tcp(addr) => {
             let listener = tokio::net::TcpListener::bind(addr)
@@ -78,9 +98,9 @@ pub async fn run(cfg: ServeConfig, analyzer: Arc<Analyzer>) -> Result<(), Server
                     context: format!("cannot listen on {addr}"),
                     source,
                 })?;
-            serve_with_shutdown(cfg, analyzer, listener, signal).await
+            serve_tcp(cfg, analyzer, listener, http, signal).await
         }
-        Listen::Uds(path) => serve_uds(cfg, analyzer, path, signal).await,
+        Listen::Uds(path) => serve_uds(cfg, analyzer, path, http, signal).await,
     }
 }
 
@@ -89,6 +109,7 @@ async fn serve_uds(
     cfg: ServeConfig,
     analyzer: Arc<Analyzer>,
     path: std::path::PathBuf,
+    http: Option<tokio::net::TcpListener>,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     use std::os::unix::fs::{FileTypeExt, PermissionsExt};
@@ -111,7 +132,7 @@ async fn serve_uds(
         .map_err(io_err(format!("cannot restrict {}", path.display())))?;
     let incoming = tokio_stream::wrappers::UnixListenerStream::new(listener);
     let bound = format!("unix:{}", path.display());
-    let res = serve_incoming(cfg, analyzer, incoming, signal, bound).await;
+    let res = serve_incoming(cfg, analyzer, incoming, http, signal, bound).await;
     let _ = std::fs::remove_file(&path);
     res
 }
@@ -121,6 +142,7 @@ async fn serve_uds(
     _cfg: ServeConfig,
     _analyzer: Arc<Analyzer>,
     _path: std::path::PathBuf,
+    _http: Option<tokio::net::TcpListener>,
     _signal: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     Err(ServerError::Config(
@@ -148,25 +170,51 @@ fn shutdown_signal() -> Result<impl Future<Output = ()> + Send + 'static, Server
     })
 }
 
-/// For tests and embedding: serve on an already-bound TCP listener until
-/// `shutdown` resolves, then drain in-flight requests and return.
+/// For tests and embedding: serve gRPC on an already-bound TCP listener
+/// until `shutdown` resolves, then drain in-flight requests and return.
+/// Serves no web page or HTTP API (`cfg.http_addr` is ignored); see
+/// [`serve_with_http_and_shutdown`].
 pub async fn serve_with_shutdown(
     cfg: ServeConfig,
     analyzer: Arc<Analyzer>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    serve_tcp(cfg, analyzer, listener, None, shutdown).await
+}
+
+/// For tests and embedding: like [`serve_with_shutdown`], plus the web page
+/// and the HTTP/JSON API on the already-bound `http` listener (one engine,
+/// one queue, one sealing key for both).
+pub async fn serve_with_http_and_shutdown(
+    cfg: ServeConfig,
+    analyzer: Arc<Analyzer>,
+    grpc: tokio::net::TcpListener,
+    http: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    serve_tcp(cfg, analyzer, grpc, Some(http), shutdown).await
+}
+
+async fn serve_tcp(
+    cfg: ServeConfig,
+    analyzer: Arc<Analyzer>,
+    listener: tokio::net::TcpListener,
+    http: Option<tokio::net::TcpListener>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
     let bound = listener
         .local_addr()
         .map_or_else(|_| "?".to_string(), |a| a.to_string());
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    serve_incoming(cfg, analyzer, incoming, shutdown, bound).await
+    serve_incoming(cfg, analyzer, incoming, http, shutdown, bound).await
 }
 
 async fn serve_incoming<I, IO, IE>(
     cfg: ServeConfig,
     analyzer: Arc<Analyzer>,
     incoming: I,
+    http: Option<tokio::net::TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     bound: String,
 ) -> Result<(), ServerError>
@@ -239,6 +287,23 @@ where
         None => None,
     };
 
+    let http_task = match http {
+        Some(listener) => {
+            let addr = listener
+                .local_addr()
+                .map_or_else(|_| "?".to_string(), |a| a.to_string());
+            tracing::info!(http = %addr, "web page and HTTP API at http://{addr}/");
+            Some(tokio::spawn(http::serve(
+                listener,
+                Arc::clone(&engine),
+                cfg.token.clone(),
+                cfg.http_allow_any_host,
+                sd_rx.clone(),
+            )))
+        }
+        None => None,
+    };
+
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -283,8 +348,28 @@ where
         wait_for_shutdown(sd_rx.clone()).await;
         tokio::time::sleep(shutdown_timeout).await;
     };
+    // Both front ends drain before the worker stops.
+    let both = async {
+        let grpc = server.await.map_err(ServerError::from);
+        if grpc.is_err() {
+            if let Some(t) = &http_task {
+                t.abort();
+            }
+        }
+        let http = match http_task {
+            Some(t) => match t.await {
+                Ok(r) => r.map_err(|source| ServerError::Io {
+                    context: "the HTTP server failed".into(),
+                    source,
+                }),
+                Err(e) => Err(ServerError::Internal(format!("the HTTP server task: {e}"))),
+            },
+            None => Ok(()),
+        };
+        grpc.and(http)
+    };
     let result = tokio::select! {
-        r = server => r.map_err(ServerError::from),
+        r = both => r,
         () = forced => Err(ServerError::Internal(format!(
             "in-flight requests did not finish within {shutdown_timeout:?}; exiting anyway"
         ))),
