@@ -42,37 +42,54 @@ fn slice_cp(s: &str, start: usize, end: usize) -> String {
     s.chars().skip(start).take(end - start).collect()
 }
 
-#[test]
-fn spec_example_is_red_with_the_rule_spans() {
-    let input = serde_json::json!({"id": "1", "text": SPEC_EXAMPLE}).to_string();
+/// Run `ampel analyze --jsonl EXTRA…` on one text and parse the SPEC line.
+fn analyze_line(text: &str, extra: &[&str]) -> Line {
+    let input = serde_json::json!({"id": "1", "text": text}).to_string();
     let out = ampel()
-        .args(["analyze", "--jsonl", "--rules-only"])
+        .args(["analyze", "--jsonl"])
+        .args(extra)
         .write_stdin(format!("{input}\n"))
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let line: Line = serde_json::from_slice(&out).expect("one SPEC line");
-    assert_eq!(line.id, "1");
-    assert_eq!(line.ampel, "RED");
-    let found: Vec<(String, String)> = line
-        .entities
+    serde_json::from_slice(&out).expect("one SPEC line")
+}
+
+/// (surface, label) of every entity of `line`.
+fn surfaces(text: &str, line: &Line) -> Vec<(String, String)> {
+    line.entities
         .iter()
-        .map(|e| (slice_cp(SPEC_EXAMPLE, e.start, e.end), e.label.clone()))
-        .collect();
-    for (surface, label) in [
-        ("Weber", "PERSON"),
-        ("weber@example.com", "EMAIL"),
-        ("4711", "ID_NUMBER"),
-        ("15.01.", "DATE"),
-        ("schwanger", "HEALTH"),
-    ] {
+        .map(|e| (slice_cp(text, e.start, e.end), e.label.clone()))
+        .collect()
+}
+
+fn assert_found(found: &[(String, String)], want: &[(&str, &str)]) {
+    for (surface, label) in want {
         assert!(
             found.contains(&(surface.to_string(), label.to_string())),
             "missing {surface} as {label} in {found:?}"
         );
     }
+}
+
+#[test]
+fn spec_example_is_red_with_the_rule_spans() {
+    let line = analyze_line(SPEC_EXAMPLE, &["--rules-only"]);
+    assert_eq!(line.id, "1");
+    assert_eq!(line.ampel, "RED");
+    let found = surfaces(SPEC_EXAMPLE, &line);
+    assert_found(
+        &found,
+        &[
+            ("Weber", "PERSON"),
+            ("weber@example.com", "EMAIL"),
+            ("4711", "ID_NUMBER"),
+            ("15.01.", "DATE"),
+            ("schwanger", "HEALTH"),
+        ],
+    );
     assert!(found
         .iter()
         .any(|(s, l)| l == "ID_NUMBER" && s.trim_start_matches('#') == "98765"));
@@ -272,33 +289,17 @@ fn restore_with_a_broken_map_is_a_usage_error() {
 #[test]
 fn the_shipped_model_finds_name_address_city_and_surgery() {
     let text = "Herr Koch aus der Lindenstraße 5 in Leipzig hat nach seiner Knie-OP angerufen.";
-    let input = serde_json::json!({"id": "1", "text": text}).to_string();
-    let out = ampel()
-        .args(["analyze", "--jsonl"])
-        .write_stdin(format!("{input}\n"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let line: Line = serde_json::from_slice(&out).expect("one SPEC line");
+    let line = analyze_line(text, &[]);
     assert_eq!(line.ampel, "RED");
-    let found: Vec<(String, String)> = line
-        .entities
-        .iter()
-        .map(|e| (slice_cp(text, e.start, e.end), e.label.clone()))
-        .collect();
-    for (surface, label) in [
-        ("Koch", "PERSON"),
-        ("Lindenstraße 5", "ADDRESS"),
-        ("Leipzig", "LOCATION"),
-        ("Knie-OP", "HEALTH"),
-    ] {
-        assert!(
-            found.contains(&(surface.to_string(), label.to_string())),
-            "missing {surface} as {label} in {found:?}"
-        );
-    }
+    assert_found(
+        &surfaces(text, &line),
+        &[
+            ("Koch", "PERSON"),
+            ("Lindenstraße 5", "ADDRESS"),
+            ("Leipzig", "LOCATION"),
+            ("Knie-OP", "HEALTH"),
+        ],
+    );
     assert!(
         line.entities.iter().any(|e| e.source.contains("model")),
         "the default model took part"
