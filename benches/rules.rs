@@ -1,6 +1,7 @@
 //! Throughput of the rules-only path: `RuleSet::new().detect(text)` over a
 //! realistic ~100 KB German customer-service text (tickets, e-mails with
-//! signatures, CRM notes, numbers of every kind and plenty of prose).
+//! signatures, CRM notes, numbers of every kind and plenty of prose), then
+//! each rule family alone (`rules_family/<name>`).
 
 use std::hint::black_box;
 
@@ -38,6 +39,16 @@ fn bench_rules(c: &mut Criterion) {
     group.bench_function("detect_100k_german", |b| {
         b.iter(|| rules.detect(black_box(&text)))
     });
+    group.finish();
+
+    // One family at a time, to see where the time goes.
+    let mut group = c.benchmark_group("rules_family");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    for family in rules.families() {
+        group.bench_function(family, |b| {
+            b.iter(|| rules.detect_family(family, black_box(&text)))
+        });
+    }
     group.finish();
 }
 

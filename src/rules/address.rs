@@ -606,6 +606,10 @@ fn address_ends(text: &str, end: usize) -> bool {
 }
 
 impl Detector for Address {
+    fn name(&self) -> &'static str {
+        "address"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
         let mut i = 0;

@@ -281,6 +281,10 @@ fn grade_end(text: &str, end: usize) -> usize {
 }
 
 impl Detector for Art9 {
+    fn name(&self) -> &'static str {
+        "art9"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let mut matches = Vec::new();
         self.lexicon.find(text, &mut matches);

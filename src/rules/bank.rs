@@ -131,6 +131,10 @@ impl Bank {
 }
 
 impl Detector for Bank {
+    fn name(&self) -> &'static str {
+        "bank"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let mut next_free = 0;
         for (ds, de) in digit_runs(text) {

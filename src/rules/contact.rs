@@ -214,6 +214,10 @@ impl Contact {
 }
 
 impl Detector for Contact {
+    fn name(&self) -> &'static str {
+        "contact"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         detect_emails(text, out);
         self.detect_urls(text, out);

@@ -70,6 +70,10 @@ impl Dates {
 }
 
 impl Detector for Dates {
+    fn name(&self) -> &'static str {
+        "dates"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let b = text.as_bytes();
         let mut next_free = 0;

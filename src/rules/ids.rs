@@ -164,6 +164,10 @@ impl Ids {
 }
 
 impl Detector for Ids {
+    fn name(&self) -> &'static str {
+        "ids"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         self.detect_keyword_led(text, out);
         detect_checksummed(text, out);

@@ -32,15 +32,21 @@
 //! Case-insensitivity is implemented by adding case variants of every term
 //! (as written, lower case, capitalised, upper case) to a case-sensitive
 //! automaton, so umlauts and `ß` fold correctly without copying or
-//! lower-casing the haystack (which would shift byte offsets). One
-//! overlapping pass finds every candidate; each is then checked against the
-//! word boundaries its flags allow. Words are runs of alphanumeric
+//! lower-casing the haystack (which would shift byte offsets). Candidates
+//! are found with an overlapping search and each is then checked against
+//! the word boundaries its flags allow. When no term may end a closed
+//! compound (no `h` flag: names, places, organisations), a match can only
+//! start where the previous character is not a word character, so the
+//! automaton is run *anchored* at those positions only (and only where the
+//! first byte can start some term) instead of over every byte; lexicons with
+//! compound heads (Art. 9) scan the whole text. Words are runs of alphanumeric
 //! characters; a hyphen between two alphanumeric characters joins words into
 //! one compound token.
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::OverlappingState;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
 use crate::types::Span;
 
@@ -167,6 +173,10 @@ pub(crate) struct Lexicon {
     /// Pattern id → term index.
     pattern_term: Vec<u32>,
     terms: Vec<Term>,
+    /// `Some(first bytes)` when no term may start inside a word: the
+    /// automaton is then anchored, and `first[b]` says whether some pattern
+    /// starts with byte `b`.
+    anchored: Option<Box<[bool; 256]>>,
 }
 
 /// Parse the lines of one source into terms.
@@ -219,6 +229,13 @@ fn capitalize(s: &str) -> String {
 impl Lexicon {
     /// Parse and compile the given sources into one automaton.
     pub(crate) fn new(sources: &[Source], variants: Variants) -> Lexicon {
+        Lexicon::build(sources, variants, true)
+    }
+
+    /// Like [`Lexicon::new`], but `allow_anchored: false` forces the
+    /// whole-text scan even where word-start search would do (tests compare
+    /// the two).
+    fn build(sources: &[Source], variants: Variants, allow_anchored: bool) -> Lexicon {
         let mut terms = Vec::new();
         for s in sources {
             parse_source(s, &mut terms);
@@ -246,14 +263,32 @@ impl Lexicon {
                 pattern_term.push(idx);
             }
         }
+        let anchored = if allow_anchored && terms.iter().all(|t| !t.flags.head) {
+            let mut first = Box::new([false; 256]);
+            for p in &patterns {
+                if let Some(&b) = p.as_bytes().first() {
+                    first[usize::from(b)] = true;
+                }
+            }
+            Some(first)
+        } else {
+            None
+        };
+        let start_kind = if anchored.is_some() {
+            StartKind::Anchored
+        } else {
+            StartKind::Unanchored
+        };
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .start_kind(start_kind)
             .build(&patterns)
             .expect("embedded lexicons compile. This is a bug.");
         Lexicon {
             ac,
             pattern_term,
             terms,
+            anchored,
         }
     }
 
@@ -262,25 +297,68 @@ impl Lexicon {
         &self.terms[i]
     }
 
+    /// All terms, in file order.
+    pub(crate) fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
     /// Number of terms.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.terms.len()
     }
 
-    /// Every validated match in `text`, in order of their end offsets.
+    /// Every validated match in `text`: ordered by start offset for
+    /// word-start lexicons, by end offset for the others (callers that need
+    /// an order sort their hits themselves).
     pub(crate) fn find(&self, text: &str, out: &mut Vec<LexMatch>) {
-        for m in self.ac.find_overlapping_iter(text) {
-            let Some(&ti) = self.pattern_term.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            let ti = ti as usize;
-            let Some(term) = self.terms.get(ti) else {
-                continue;
-            };
-            if let Some(lm) = validate(text, ti, term, m.start(), m.end()) {
-                out.push(lm);
+        let Some(first) = &self.anchored else {
+            for m in self.ac.find_overlapping_iter(text) {
+                self.check(text, m, out);
             }
+            return;
+        };
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        // Patterns are strings, so `first` never holds a UTF-8
+        // continuation byte: every hit of this scan is a char boundary.
+        while let Some(off) = bytes
+            .get(from..)
+            .and_then(|rest| rest.iter().position(|&b| first[usize::from(b)]))
+        {
+            let i = from + off;
+            from = i + 1;
+            if char_before(text, i).is_some_and(is_word_char) {
+                continue;
+            }
+            let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+            let mut state = OverlappingState::start();
+            // Cannot fail: the automaton was built for anchored searches.
+            while self
+                .ac
+                .try_find_overlapping(input.clone(), &mut state)
+                .is_ok()
+            {
+                let Some(m) = state.get_match() else { break };
+                // Suffix matches inherited from failure states start later.
+                if m.start() == i {
+                    self.check(text, m, out);
+                }
+            }
+        }
+    }
+
+    /// Validate one automaton match and keep it if its boundaries fit.
+    fn check(&self, text: &str, m: aho_corasick::Match, out: &mut Vec<LexMatch>) {
+        let Some(&ti) = self.pattern_term.get(m.pattern().as_usize()) else {
+            return;
+        };
+        let ti = ti as usize;
+        let Some(term) = self.terms.get(ti) else {
+            return;
+        };
+        if let Some(lm) = validate(text, ti, term, m.start(), m.end()) {
+            out.push(lm);
         }
     }
 }
@@ -459,6 +537,73 @@ mod tests {
         assert_eq!(words(&l, "Kreb krebsx"), Vec::<String>::new());
         assert_eq!(words(&l, "berlin, hiv"), Vec::<String>::new());
         assert_eq!(words(&l, "Berlin, HIV"), vec!["Berlin", "HIV"]);
+    }
+
+    /// Names-like data: no term may end a compound, so `find` runs anchored
+    /// at word starts.
+    const NAMES: &str = "Anna\nAnnalena\nJo\nvon Weber\nWeber\nKoch\t-\ti\nÖzdemir\nAl-Hassan\nDr. Jo\nSt. Gallen\tcity\ty\n";
+
+    fn names(allow_anchored: bool) -> Lexicon {
+        Lexicon::build(
+            &[Source {
+                text: NAMES,
+                group: 0,
+                defaults: Flags::parse("y"),
+            }],
+            Variants::Cased,
+            allow_anchored,
+        )
+    }
+
+    fn all(l: &Lexicon, text: &str) -> Vec<(usize, usize, usize, usize, usize)> {
+        let mut v = Vec::new();
+        l.find(text, &mut v);
+        let mut v: Vec<_> = v
+            .iter()
+            .map(|m| {
+                (
+                    m.term_span.start,
+                    m.term_span.end,
+                    m.inflected.end,
+                    m.word.start,
+                    m.term,
+                )
+            })
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn word_start_search_is_used_only_without_compound_heads() {
+        assert!(names(true).anchored.is_some());
+        assert!(names(false).anchored.is_none());
+        assert!(
+            lex().anchored.is_none(),
+            "Art. 9-style terms may end compounds"
+        );
+    }
+
+    #[test]
+    fn word_start_search_finds_what_the_full_scan_finds() {
+        let (a, b) = (names(true), names(false));
+        for t in [
+            "Anna, Annalena und Jo von Weber trafen Herrn Kochs Nachbarn in St. Gallen.",
+            "JoAnna Weberei Ökoch ANNA Özdemir-Weber Al-Hassan (Dr. Jo) x-Anna 3Anna",
+            "",
+        ] {
+            assert_eq!(all(&a, t), all(&b, t), "{t}");
+        }
+        assert!(!all(&a, "Anna und von Weber").is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn word_start_search_equals_full_scan(s in "(Anna|Jo|von|Weber|Koch|Özdemir|Al|Hassan|Dr\\.|St\\.|Gallen|lena|[a-zäöüA-Z0-9 .,\\-_()😀]){0,30}") {
+            let (a, b) = (names(true), names(false));
+            proptest::prop_assert_eq!(all(&a, &s), all(&b, &s));
+        }
     }
 
     #[test]

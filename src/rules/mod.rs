@@ -33,6 +33,9 @@ mod orgs;
 
 /// One detector family.
 pub(crate) trait Detector: Send + Sync + Debug {
+    /// Short family name (the file name without `.rs`).
+    fn name(&self) -> &'static str;
+
     /// Append every hit found in `text` to `out`.
     fn detect(&self, text: &str, out: &mut Vec<Hit>);
 }
@@ -58,6 +61,21 @@ impl RuleSet {
                 Box::new(art9::Art9::new()),
             ],
         }
+    }
+
+    /// Names of the rule families, in the order they run (`contact`,
+    /// `bank`, `ids`, `dates`, `address`, `names`, `orgs`, `art9`).
+    pub fn families(&self) -> Vec<&'static str> {
+        self.detectors.iter().map(|d| d.name()).collect()
+    }
+
+    /// Raw hits of one rule family only (for benchmarks and debugging);
+    /// `None` for an unknown family name.
+    pub fn detect_family(&self, family: &str, text: &str) -> Option<Vec<Hit>> {
+        let d = self.detectors.iter().find(|d| d.name() == family)?;
+        let mut out = Vec::new();
+        d.detect(text, &mut out);
+        Some(out)
     }
 
     /// All raw hits of every rule family, in no particular order.

@@ -262,6 +262,10 @@ fn after_preposition(text: &str, s: usize) -> bool {
 }
 
 impl Detector for Orgs {
+    fn name(&self) -> &'static str {
+        "orgs"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let mut matches = Vec::new();
         self.lexicon.find(text, &mut matches);
