@@ -142,6 +142,11 @@ const PARTICLES: &[&str] = &[
     "la", "ten", "ter", "bin", "ibn", "al", "el",
 ];
 
+/// Articles inside names: only right after another particle ("von der
+/// Leyen", "van den Berg"), never after a name word ("Neil Armstrong den
+/// Mond", "Keller vom Institut").
+const ARTICLE_PARTICLES: &[&str] = &["der", "den", "dem", "des", "vom"];
+
 /// Particles that may open a surname right after a trigger ("Herr von Weber").
 const LEADING_PARTICLES: &[&str] = &["von", "zu", "van", "de", "da", "di", "del", "al", "el"];
 
@@ -161,17 +166,38 @@ enum After {
     LineEnd,
 }
 
+/// Which further name words [`Names::parse_name`] accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extra {
+    /// Any capitalised word that is not a stop word (after a trigger such
+    /// as "Herr" or a greeting, the context already says "name").
+    Any,
+    /// After the first word only lexicon names or particle-led surnames
+    /// (after a bare given name, where nothing else says "name").
+    Known,
+}
+
 /// Detector for PERSON.
 #[derive(Debug)]
 pub(crate) struct Names {
     lexicon: Lexicon,
     stop: HashSet<&'static str>,
+    /// Given names and surnames of the lexicon, as written.
+    known: HashSet<String>,
 }
 
 impl Names {
     pub(crate) fn new() -> Self {
+        let lexicon = Lexicon::new(SOURCES, Variants::Cased);
+        let known = lexicon
+            .terms()
+            .iter()
+            .filter(|t| matches!(t.group, G_GIVEN | G_SURNAME))
+            .map(|t| t.text.clone())
+            .collect();
         Names {
-            lexicon: Lexicon::new(SOURCES, Variants::Cased),
+            lexicon,
+            known,
             stop: STOP
                 .lines()
                 .map(|l| l.split('#').next().unwrap_or("").trim())
@@ -188,9 +214,26 @@ impl Names {
                 .is_some_and(|last| last != word && self.stop.contains(last))
     }
 
+    /// A name word of the lexicon (for hyphenated words: any part).
+    fn is_known(&self, word: &str) -> bool {
+        self.known.contains(word) || word.split('-').any(|p| self.known.contains(p))
+    }
+
     /// Parse up to `max` name words starting at `i` (spaces and titles
     /// skipped first). Returns the span of the words, without titles.
-    fn parse_name(&self, text: &str, i: usize, max: usize, after: After) -> Option<(usize, usize)> {
+    ///
+    /// One particle group per name ("von der Leyen", not "von Scheffel zu
+    /// Gast"). With [`Extra::Known`], words after the first that do not
+    /// follow a particle must be lexicon names ("Anna Lena Schulz", not
+    /// "Matthew Williams Liebeskummer").
+    fn parse_name(
+        &self,
+        text: &str,
+        i: usize,
+        max: usize,
+        after: After,
+        extra: Extra,
+    ) -> Option<(usize, usize)> {
         let mut i = skip_inline_spaces(text, i);
         // Skip titles.
         while let Some(t) = TITLES.iter().find(|t| {
@@ -203,12 +246,17 @@ impl Names {
         let mut end = i;
         let mut words = 0;
         let mut pending_particle = false;
+        let mut had_particle = false;
         while words < max {
             if let Some(we) = name_word(text, i) {
                 let w = &text[i..we];
                 if self.is_stop(w) || looks_like_domain(text, we) {
                     break;
                 }
+                if extra == Extra::Known && words > 0 && !pending_particle && !self.is_known(w) {
+                    break;
+                }
+                had_particle |= pending_particle;
                 words += 1;
                 end = we;
                 pending_particle = false;
@@ -221,7 +269,11 @@ impl Names {
                 .and_then(|r| r.find(|c: char| !c.is_alphabetic()))
                 .map_or(text.len(), |j| i + j);
             let p = text.get(i..pe).unwrap_or("");
-            let allowed = if words == 0 {
+            let allowed = if ARTICLE_PARTICLES.contains(&p) {
+                pending_particle
+            } else if had_particle {
+                false
+            } else if words == 0 {
                 LEADING_PARTICLES.contains(&p)
             } else {
                 PARTICLES.contains(&p)
@@ -256,12 +308,12 @@ impl Names {
         };
         match term.group {
             G_HONORIFIC => {
-                if let Some(sp) = self.parse_name(text, e, 4, After::Any) {
+                if let Some(sp) = self.parse_name(text, e, 4, After::Any, Extra::Any) {
                     out.push(person(sp, SCORE_HONORIFIC, HitKind::Pattern));
                 }
             }
             G_GREETING => {
-                if let Some(sp) = self.parse_name(text, e, 3, After::LineEnd) {
+                if let Some(sp) = self.parse_name(text, e, 3, After::LineEnd, Extra::Any) {
                     out.push(person(sp, SCORE_GREETING, HitKind::Pattern));
                 }
             }
@@ -284,7 +336,7 @@ impl Names {
                     // "LGA" is no closer; a closer needs a separator.
                     return;
                 }
-                if let Some(sp) = self.parse_name(text, i, 3, After::LineEnd) {
+                if let Some(sp) = self.parse_name(text, i, 3, After::LineEnd, Extra::Any) {
                     out.push(person(sp, SCORE_SIGNATURE, HitKind::Pattern));
                 }
             }
@@ -313,7 +365,7 @@ impl Names {
             if i >= line_end {
                 return;
             }
-            match self.parse_name(text, i, 4, After::Any) {
+            match self.parse_name(text, i, 4, After::Any, Extra::Any) {
                 Some((a, b)) => {
                     out.push(Hit::new(
                         a,
@@ -364,14 +416,18 @@ impl Names {
                         // Include a further surname word ("Anna Lena Schulz",
                         // "Hans von Weber").
                         let end = self
-                            .parse_name(text, after, 3, After::Any)
+                            .parse_name(text, after, 3, After::Any, Extra::Known)
                             .map_or(se, |(_, b)| b);
+                        // Lexicon kind: with a model loaded, the model has
+                        // the last word on a bare "given name + capitalised
+                        // word" ("San Juan", "Antonio Spurs"); rules-only,
+                        // it still counts.
                         out.push(Hit::new(
                             s,
                             end,
                             Label::Person,
                             SCORE_FULL_NAME,
-                            HitKind::Pattern,
+                            HitKind::Lexicon,
                         ));
                         return;
                     }
@@ -470,6 +526,10 @@ fn starts_line(text: &str, i: usize) -> bool {
 }
 
 impl Detector for Names {
+    fn name(&self) -> &'static str {
+        "names"
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let mut matches = Vec::new();
         self.lexicon.find(text, &mut matches);
@@ -551,6 +611,31 @@ mod tests {
         assert!(people("Liebe Grüße aus dem Urlaub").is_empty());
         assert!(people("Hallo zusammen, Hallo Support-Team,").is_empty());
         assert!(people("Fr. 15.03. geschlossen").is_empty());
+    }
+
+    #[test]
+    fn names_stop_before_articles_and_unknown_third_words() {
+        assert_eq!(
+            people("wie später Neil Armstrong den Mond betrat"),
+            vec!["Neil Armstrong"]
+        );
+        assert_eq!(
+            people("Das hatte Anna Keller vom Institut festgestellt."),
+            vec!["Anna Keller"]
+        );
+        assert_eq!(
+            people("Trennung von ihrem Freund Matthew Williams Liebeskummer."),
+            vec!["Matthew Williams"]
+        );
+        assert_eq!(
+            people("Er hatte Joseph Victor von Scheffel zu Gast."),
+            vec!["Joseph Victor von Scheffel"]
+        );
+        assert_eq!(
+            people("Termin mit Anna Lena Schulz und Frau von der Leyen."),
+            vec!["Anna Lena Schulz", "von der Leyen"]
+        );
+        assert_eq!(people("Herr van den Berg rief an."), vec!["van den Berg"]);
     }
 
     #[test]
