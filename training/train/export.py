@@ -11,7 +11,7 @@ Writes:
                      input ids that PyTorch predicts with the *fp16-rounded* weights
                      (argmax), for the Rust parity test
   MODEL_CARD.md      generated from a template; PyTorch-side numbers filled in,
-                     `ampel eval` numbers marked TODO
+                     a note on how to add the `ampel eval` numbers
 
 Usage (re-export a saved checkpoint):
   python training/train/export.py --checkpoint /work/train-work/run/checkpoint.pt \
@@ -194,15 +194,16 @@ PyTorch, word level, strict span F1 at the end of training (from `summary.json`)
 
 {torch_numbers}
 
-Fused system, measured with `ampel eval` (fill in after the Rust runtime loads this model):
+Not yet measured here: the fused system on held-out data and the Rust
+runtime's speed. Add them from the project's own tools once the Rust runtime
+loads this folder (see the shipped `models/ampel-ner-de/MODEL_CARD.md`):
 
-| measurement | command | result |
-|---|---|---|
-| GermEval held-out PER/LOC/ORG strict micro-F1 (fused) | `ampel eval --data germeval:training/data/germeval_dev_heldout.tsv` | TODO |
-| GermEval held-out PER F1 (fused) | same | TODO |
-| rules-only / model-only / fused | `ampel eval ... --mode rules|model|fused` | TODO |
-| synthetic held-out leak recall, Ampel accuracy | `ampel eval --data jsonl:/work/train-work/synth/heldout.jsonl` | TODO |
-| speed (tokens/s at batch 16, ms per 400-char ticket at batch 1) | `ampel eval --speed` | TODO |
+```
+ampel eval --model <this folder> --data germeval:training/data/germeval_dev_heldout.tsv \\
+  --data jsonl:tests/data/customer/heldout.jsonl --data jsonl:tests/data/synth/heldout.jsonl
+AMPEL_BENCH_MODEL=<this folder> cargo bench --bench model
+python training/train/bench_torch.py --model <this folder> --threads 2
+```
 """
 
 

@@ -139,7 +139,7 @@ def main():
     ap.add_argument("--freeze-embeddings", action="store_true", help="do not train the word embedding matrix (default when vocab > 100k)")
     ap.add_argument("--warmup", type=float, default=0.06, help="fraction of the budget")
     ap.add_argument("--weight-decay", type=float, default=0.01)
-    ap.add_argument("--mix", default="synth=0.45,germeval=0.25,ler=0.15,europarl=0.15")
+    ap.add_argument("--mix", default="synth=0.4,germeval=0.3,ler=0.15,europarl=0.15")
     ap.add_argument("--eval-every", type=float, default=10.0, help="minutes of training between evaluations")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
