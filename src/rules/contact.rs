@@ -609,8 +609,9 @@ fn parse_phone(text: &str, start: usize) -> Option<Phone> {
     }
     if start > 0 {
         match b[start - 1] {
-            b'.' | b',' | b'/' | b'-' | b'_' | b'#' | b'@' | b'+' | b'=' => return None,
-            b':' if start >= 2 && b[start - 2].is_ascii_digit() => return None,
+            b'.' | b'/' | b'-' | b'_' | b'#' | b'@' | b'+' | b'=' => return None,
+            // "12,0171…" is a decimal number; "Wels,0171…" is a CSV field.
+            b',' | b':' if start >= 2 && b[start - 2].is_ascii_digit() => return None,
             _ => {}
         }
     }
@@ -1001,6 +1002,9 @@ mod tests {
             ("Mobil: +49 171 2345678", "+49 171 2345678"),
             ("Zentrale 030 123456 DW 12.", "030 123456 DW 12"),
             ("🙂0171 2345678🙂", "0171 2345678"),
+            // CSV fields without spaces.
+            ("Rachid,Wels,+41 41 111 41 97,r@x.de", "+41 41 111 41 97"),
+            ("Anna;Schulz,017359379255,a@x.de", "017359379255"),
         ];
         for (text, want) in cases {
             assert_eq!(of(text, Label::Phone), [want], "{text}");
@@ -1017,6 +1021,7 @@ mod tests {
             "Kundennr. 0815 4711",
             "04109 Leipzig",
             "Betrag 1.234,56 € bzw. 0,50 €",
+            "Summe 12,0171234567",
             "IBAN DE89 3704 0044 0532 0130 00",
             "um 14:30 Uhr",
             "Karte 4111 1111 1111 1111",
