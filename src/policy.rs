@@ -317,6 +317,17 @@ const PERSON_NOUNS: &[&str] = &[
     "absenderin",
     "anruferin",
     "anrufer",
+    // CRM shorthand: "Kd. nimmt Insulin", "Pat. ist schwanger".
+    "kd",
+    "kdin",
+    "pat",
+];
+
+/// Abbreviations whose '.' does not end a sentence ("Kd. nimmt Insulin",
+/// "Hr. Weber", "geb. 1975"), lower case, without the dot.
+const ABBREVIATIONS: &[&str] = &[
+    "kd", "kdin", "pat", "hr", "fr", "hrn", "dr", "prof", "nr", "tel", "geb", "ca", "bzw", "vgl",
+    "inkl", "ggf", "evtl", "zzgl", "bzgl", "str", "usw", "mind", "max", "min",
 ];
 
 /// Words that show a text is about someone in particular.
@@ -360,8 +371,7 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let before = text.get(..start).unwrap_or("");
     let mut s = 0;
     for (i, c) in before.char_indices().rev() {
-        // A '.' right after a digit is an ordinal or a date, not a sentence end.
-        if is_break(c) && !(c == '.' && before[..i].ends_with(|d: char| d.is_ascii_digit())) {
+        if is_break(c) && !(c == '.' && dot_continues(&before[..i])) {
             s = i + c.len_utf8();
             break;
         }
@@ -369,12 +379,27 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let after = text.get(end..).unwrap_or("");
     let mut e = text.len();
     for (i, c) in after.char_indices() {
-        if is_break(c) && !(c == '.' && after[..i].ends_with(|d: char| d.is_ascii_digit())) {
+        if is_break(c) && !(c == '.' && dot_continues(&text[..end + i])) {
             e = end + i;
             break;
         }
     }
     (s, e)
+}
+
+/// Whether a '.' after `before` leaves the sentence open: after a digit
+/// (an ordinal or a date) or after a known abbreviation ("Kd.", "geb.").
+fn dot_continues(before: &str) -> bool {
+    if before.ends_with(|d: char| d.is_ascii_digit()) {
+        return true;
+    }
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = before[word_start..].to_lowercase();
+    ABBREVIATIONS.contains(&word.as_str())
 }
 
 fn distinct(text: &str, entities: &[Entity], want: impl Fn(Label) -> bool) -> usize {
@@ -499,6 +524,28 @@ mod tests {
             ent(t, "j@x.de", Label::Email),
         ];
         assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+    }
+
+    #[test]
+    fn sentence_bounds_skip_abbreviations() {
+        let t = "Rückruf erbeten. Kd. nimmt Insulin, fragt nach. Danke.";
+        let s = t.find("Insulin").unwrap();
+        let (a, b) = sentence_around(t, s, s + 7);
+        assert_eq!(&t[a..b], " Kd. nimmt Insulin, fragt nach");
+    }
+
+    #[test]
+    fn crm_shorthand_refers_to_a_person() {
+        let p = Policy::default();
+        let t = "Anrufer Bui, Duong (KdNr KD5896409). Kd. nimmt Insulin, bitte Rückruf.";
+        let es = [
+            ent(t, "Bui, Duong", Label::Person),
+            ent(t, "Insulin", Label::Health),
+        ];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+        let t = "Insulin ist im Kühlschrank zu lagern.";
+        let es = [ent(t, "Insulin", Label::Health)];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Green);
     }
 
     #[test]
