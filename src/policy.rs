@@ -398,8 +398,8 @@ fn dot_continues(before: &str) -> bool {
         .rev()
         .find(|(_, c)| !c.is_alphabetic())
         .map_or(0, |(i, c)| i + c.len_utf8());
-    let word = before[word_start..].to_lowercase();
-    ABBREVIATIONS.contains(&word.as_str())
+    let word = &before[word_start..];
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 fn distinct(text: &str, entities: &[Entity], want: impl Fn(Label) -> bool) -> usize {

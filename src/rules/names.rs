@@ -216,7 +216,7 @@ impl Names {
 
     /// A name word of the lexicon (for hyphenated words: any part).
     fn is_known(&self, word: &str) -> bool {
-        self.known.contains(word) || word.split('-').any(|p| self.known.contains(p))
+        word.split('-').any(|p| self.known.contains(p))
     }
 
     /// Parse up to `max` name words starting at `i` (spaces and titles
