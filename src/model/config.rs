@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use candle_transformers::models::{bert, distilbert, xlm_roberta};
+use candle_transformers::models::{distilbert, xlm_roberta};
 use serde_json::{json, Value};
 
 use super::ModelError;
@@ -200,32 +200,6 @@ impl ModelConfig {
         usable
             .min(MAX_WINDOW)
             .min(self.trained_max_len.unwrap_or(usize::MAX))
-    }
-
-    /// candle's BERT config.
-    pub(crate) fn bert(&self) -> bert::Config {
-        bert::Config {
-            vocab_size: self.vocab_size,
-            hidden_size: self.hidden_size,
-            num_hidden_layers: self.num_layers,
-            num_attention_heads: self.num_heads,
-            intermediate_size: self.intermediate_size,
-            hidden_act: match self.hidden_act.as_str() {
-                "relu" => bert::HiddenAct::Relu,
-                "gelu_new" | "gelu_pytorch_tanh" => bert::HiddenAct::GeluApproximate,
-                _ => bert::HiddenAct::Gelu,
-            },
-            hidden_dropout_prob: 0.0,
-            max_position_embeddings: self.max_position_embeddings,
-            type_vocab_size: self.type_vocab_size,
-            initializer_range: 0.02,
-            layer_norm_eps: self.layer_norm_eps,
-            pad_token_id: self.pad_token_id as usize,
-            position_embedding_type: bert::PositionEmbeddingType::Absolute,
-            use_cache: false,
-            classifier_dropout: None,
-            model_type: None,
-        }
     }
 
     /// candle's XLM-RoBERTa config.

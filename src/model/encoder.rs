@@ -1,6 +1,7 @@
-//! The network: one of candle-transformers' encoders (BERT, XLM-RoBERTa,
-//! DistilBERT) plus a linear token-classification head (`classifier`),
-//! built from a map of named tensors. No file I/O here.
+//! The network: an encoder (BERT: our own [`super::bert`], tuned for the CPU;
+//! XLM-RoBERTa and DistilBERT: candle-transformers') plus a linear
+//! token-classification head (`classifier`), built from a map of named
+//! tensors. No file I/O here.
 //!
 //! Checkpoints name their encoder tensors `bert.…`, `roberta.…`,
 //! `distilbert.…` or without a prefix; the prefix is found by looking for
@@ -11,13 +12,14 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{Linear, Module, VarBuilder};
-use candle_transformers::models::{bert, distilbert, xlm_roberta};
+use candle_transformers::models::{distilbert, xlm_roberta};
 
+use super::bert::BertEncoder;
 use super::config::{Arch, ModelConfig};
 use super::ModelError;
 
 enum Encoder {
-    Bert(bert::BertModel),
+    Bert(BertEncoder),
     XlmRoberta(xlm_roberta::XLMRobertaModel),
     DistilBert(distilbert::DistilBertModel),
 }
@@ -82,7 +84,7 @@ impl TokenClassifier {
         };
         let map = |e: candle_core::Error| weight_error(path, e);
         let encoder = match cfg.arch {
-            Arch::Bert => Encoder::Bert(bert::BertModel::load(enc_vb, &cfg.bert()).map_err(map)?),
+            Arch::Bert => Encoder::Bert(BertEncoder::load(enc_vb, cfg).map_err(map)?),
             Arch::XlmRoberta => Encoder::XlmRoberta(
                 xlm_roberta::XLMRobertaModel::new(&cfg.xlm_roberta(), enc_vb).map_err(map)?,
             ),
@@ -106,7 +108,7 @@ impl TokenClassifier {
     /// (`(batch, seq)` u32, mask 1 for real tokens and 0 for padding).
     pub(crate) fn forward(&self, ids: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
         let hidden = match &self.encoder {
-            Encoder::Bert(m) => m.forward(ids, &ids.zeros_like()?, Some(mask))?,
+            Encoder::Bert(m) => m.forward(ids, mask)?,
             Encoder::XlmRoberta(m) => m.forward(ids, mask, &ids.zeros_like()?, None, None, None)?,
             Encoder::DistilBert(m) => {
                 let (b, s) = mask.dims2()?;

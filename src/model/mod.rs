@@ -4,7 +4,7 @@
 //! [`fetch()`], which only `ampel model fetch` calls.
 //!
 //! - `config` reads `config.json`, `loader` the folder, `encoder` holds the
-//!   network (a candle-transformers encoder plus the classifier);
+//!   network (an encoder plus the classifier; `bert` is our CPU-tuned BERT);
 //! - `window` cuts long texts into overlapping windows and merges scores;
 //! - `batch` runs the windows of many texts in padded, length-sorted batches;
 //! - [`decode`] maps model labels to SPEC labels and scores to spans;
@@ -13,6 +13,7 @@
 //! - [`synthetic`] writes tiny random models for tests and benches.
 
 mod batch;
+mod bert;
 mod config;
 pub mod decode;
 mod device;
