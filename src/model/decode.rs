@@ -207,7 +207,30 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
         }
     }
     close(&mut open, &mut hits);
-    hits
+    join_hyphenated(text, hits)
+}
+
+/// Join entities that only a hyphen or dash separates ("Köln-Wahn",
+/// "Hans-Peter Müller"): a compound written as one word names one thing, but
+/// the model sometimes tags its parts as separate entities. When the parts
+/// disagree on the label, the longer part's label wins.
+fn join_hyphenated(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        if let Some(prev) = out.last_mut() {
+            let gap = text.get(prev.span.end..h.span.start).unwrap_or("");
+            if matches!(gap, "-" | "\u{2010}" | "\u{2011}" | "\u{2013}") {
+                if h.span.len() > prev.span.len() {
+                    prev.label = h.label;
+                }
+                prev.score = prev.score.min(h.score);
+                prev.span = Span::new(prev.span.start, h.span.end);
+                continue;
+            }
+        }
+        out.push(h);
+    }
+    out
 }
 
 fn argmax(row: &[f32]) -> Option<(usize, f32)> {
@@ -445,6 +468,49 @@ mod tests {
         assert_eq!(
             spans(text, &decode(text, &w, &p, &t)),
             vec![("Anna Weber", Label::Person), ("Otto", Label::Person)]
+        );
+    }
+
+    /// Like [`setup`] but with explicit pieces, found in order in `text`
+    /// (so a piece need not be separated by a space).
+    fn setup_pieces(text: &str, pieces: &[&str], tags: &[&str]) -> (Vec<Word>, Vec<f32>, Vec<Tag>) {
+        let spaced = pieces.join(" ");
+        let (_, probs, parsed) = setup(&spaced, tags);
+        let mut tokens = Vec::new();
+        let mut pos = 0;
+        for (i, piece) in pieces.iter().enumerate() {
+            let start = pos + text[pos..].find(piece).unwrap();
+            pos = start + piece.len();
+            tokens.push(Token {
+                start,
+                end: pos,
+                word: Some(i as u32),
+            });
+        }
+        (words(text, &tokens), probs, parsed)
+    }
+
+    #[test]
+    fn parts_of_a_hyphenated_word_join() {
+        let text = "Köln-Wahn und Erkki-Sven Tüürs, Köln - Bonn, Anna-Lena";
+        let pieces = [
+            "Köln", "-", "Wahn", "und", "Erkki", "-", "Sven", "Tüürs", ",", "Köln", "-", "Bonn",
+            ",", "Anna", "-", "Lena",
+        ];
+        let tags = [
+            "B-LOC", "O", "B-LOC", "O", "B-LOC", "O", "B-PER", "I-PER", "O", "B-LOC", "O", "B-LOC",
+            "O", "B-PER", "O", "O",
+        ];
+        let (w, p, t) = setup_pieces(text, &pieces, &tags);
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![
+                ("Köln-Wahn", Label::Location),
+                ("Erkki-Sven Tüürs", Label::Person),
+                ("Köln", Label::Location),
+                ("Bonn", Label::Location),
+                ("Anna", Label::Person),
+            ]
         );
     }
 
