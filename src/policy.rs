@@ -159,9 +159,11 @@ impl Policy {
         if sentence.iter().any(|w| FIRST_PERSON.contains(&w.as_str())) {
             return true;
         }
-        let third = sentence
-            .iter()
-            .any(|w| THIRD_PERSON.contains(&w.as_str()) || PERSON_NOUNS.contains(&w.as_str()));
+        let third = sentence.iter().any(|w| {
+            THIRD_PERSON.contains(&w.as_str())
+                || PERSON_NOUNS.contains(&w.as_str())
+                || RECORD_WORDS.contains(&w.as_str())
+        });
         third
             && (entities.iter().any(|o| o.label == Label::Person)
                 || words(text).iter().any(|w| SOMEONE.contains(&w.as_str())))
@@ -323,6 +325,28 @@ const PERSON_NOUNS: &[&str] = &[
     "pat",
 ];
 
+/// Words of a personal record: an Art. 9 term next to them is about the
+/// record's subject ("Laut Attest HIV", "Konfession: rk", a "Diagnose"
+/// column), as long as the text names someone.
+const RECORD_WORDS: &[&str] = &[
+    "attest",
+    "diagnose",
+    "diagnosen",
+    "diagnostiziert",
+    "befund",
+    "krankgeschrieben",
+    "krankschreibung",
+    "arbeitsunfähig",
+    "arbeitsunfähigkeit",
+    "konfession",
+    "religion",
+    "religionszugehörigkeit",
+    "vorerkrankung",
+    "vorerkrankungen",
+    "pflegegrad",
+    "gdb",
+];
+
 /// Abbreviations whose '.' does not end a sentence ("Kd. nimmt Insulin",
 /// "Hr. Weber", "geb. 1975"), lower case, without the dot.
 const ABBREVIATIONS: &[&str] = &[
@@ -367,7 +391,9 @@ const SOMEONE: &[&str] = &[
 
 /// Byte range of the sentence (or line) that holds `[start, end)`.
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let is_break = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';');
+    // ';' does not end a sentence: it joins clauses in prose and separates
+    // the cells of one record in pasted exports ("Anna Weber;Parkinson").
+    let is_break = |c: char| matches!(c, '.' | '!' | '?' | '\n');
     let before = text.get(..start).unwrap_or("");
     let mut s = 0;
     for (i, c) in before.char_indices().rev() {
@@ -554,5 +580,27 @@ mod tests {
         let s = t.find("krank").unwrap();
         let (a, b) = sentence_around(t, s, s + 5);
         assert_eq!(&t[a..b], "Am 3. März war ich krank");
+    }
+
+    #[test]
+    fn record_words_and_table_rows_refer_to_a_person() {
+        let p = Policy::default();
+        let t = "Anrufer Sergei Kramer hat angerufen. Laut Attest HIV, Kündigung akzeptiert.";
+        let es = [
+            ent(t, "Sergei Kramer", Label::Person),
+            ent(t, "HIV", Label::Health),
+        ];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+        // A record word alone, with nobody named, stays general.
+        let t = "Ein Attest über Migräne reicht nicht.";
+        let es = [ent(t, "Migräne", Label::Health)];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Green);
+        // ';' separates the cells of one row, not sentences.
+        let t = "Name;Diagnose\nSilvia Milanesi;Parkinson";
+        let es = [
+            ent(t, "Silvia Milanesi", Label::Person),
+            ent(t, "Parkinson", Label::Health),
+        ];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
     }
 }

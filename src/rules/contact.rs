@@ -20,6 +20,16 @@ use crate::types::{Hit, HitKind, Label};
 pub const SCORE_EMAIL: f32 = 0.99;
 /// Score of a URL with scheme or `www.` and a dotted host.
 pub const SCORE_URL: f32 = 0.97;
+/// Score of a bare domain (`mies-shop.de`): a known top-level domain, but no
+/// scheme or `www.` to confirm it.
+pub const SCORE_DOMAIN: f32 = 0.85;
+
+/// Top-level domains a bare domain may end in (German-speaking countries,
+/// neighbours, generic ones common in customer texts).
+const BARE_TLDS: &[&str] = &[
+    "de", "at", "ch", "li", "lu", "eu", "com", "net", "org", "info", "biz", "io", "shop", "online",
+    "store", "app", "nl", "be", "fr", "it", "pl", "cz", "dk", "se", "uk", "tr",
+];
 /// Score of an IP address parsed by `std::net`.
 pub const SCORE_IP: f32 = 0.95;
 /// Score of a phone number introduced by a keyword (`Tel.:`, `Fax:` …).
@@ -323,20 +333,89 @@ impl Contact {
         for pat in ["www.", "WWW.", "Www."] {
             starts.extend(text.match_indices(pat).map(|(i, _)| (i, i + 4)));
         }
-        if starts.is_empty() {
-            return;
-        }
         starts.sort_unstable();
-        let mut last_end = 0;
+        let mut found: Vec<(usize, usize)> = Vec::new();
         for (s, pe) in starts {
-            if s < last_end || !word_start(text, s) {
+            if found.last().is_some_and(|&(_, e)| s < e) || !word_start(text, s) {
                 continue;
             }
             if let Some(e) = parse_url(text, s, pe) {
                 out.push(Hit::new(s, e, Label::Url, SCORE_URL, HitKind::Validated));
-                last_end = e;
+                found.push((s, e));
             }
         }
+        detect_bare_domains(text, &found, out);
+    }
+}
+
+/// Bare domains without scheme or `www.`: `mies-shop.de`,
+/// `kundenportal.example.com/login`. The top-level domain must be in
+/// [`BARE_TLDS`] and written all lower or all upper case ("Anhang.Info" is a
+/// missing space, not a domain); the host must start a word, not follow an
+/// `@`, `/` or `.`, and its last label must hold a letter and at least two
+/// characters. `urls` are the URLs already found; domains inside them are
+/// skipped.
+fn detect_bare_domains(text: &str, urls: &[(usize, usize)], out: &mut Vec<Hit>) {
+    let b = text.as_bytes();
+    let mut last_end = 0;
+    for (dot, _) in text.match_indices('.') {
+        if dot < last_end || urls.iter().any(|&(s, e)| s <= dot && dot < e) {
+            continue;
+        }
+        let tld_end = dot
+            + 1
+            + b[dot + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+        let tld = &text[dot + 1..tld_end];
+        let case_ok = tld.bytes().all(|c| c.is_ascii_lowercase())
+            || tld.bytes().all(|c| c.is_ascii_uppercase());
+        if !case_ok || !BARE_TLDS.iter().any(|t| t.eq_ignore_ascii_case(tld)) {
+            continue;
+        }
+        // What follows the TLD: the end, a path, or a boundary.
+        let after = next_char(text, tld_end);
+        let continues = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '@');
+        if after.is_some_and(continues)
+            || (after == Some('.')
+                && next_char(text, tld_end + 1).is_some_and(char::is_alphanumeric))
+        {
+            continue;
+        }
+        // The host: labels of ASCII letters, digits and hyphens before the dot.
+        let start = b[..dot]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.'))
+            .count();
+        let start = dot - start;
+        let host = &text[start..dot];
+        let last_label = host.rsplit('.').next().unwrap_or("");
+        let labels_ok = host
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
+        if !labels_ok
+            || last_label.len() < 2
+            || !last_label.bytes().any(|c| c.is_ascii_alphabetic())
+            || !word_start(text, start)
+            || matches!(prev_char(text, start), Some('@' | '/' | '.' | '-' | '_'))
+        {
+            continue;
+        }
+        let end = if after == Some('/') {
+            url_end(text, start, tld_end).unwrap_or(tld_end)
+        } else {
+            tld_end
+        };
+        out.push(Hit::new(
+            start,
+            end,
+            Label::Url,
+            SCORE_DOMAIN,
+            HitKind::Pattern,
+        ));
+        last_end = end;
     }
 }
 
@@ -346,15 +425,16 @@ fn is_url_char(c: char) -> bool {
         || matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^'))
 }
 
-/// Parse a URL whose prefix (`http://`, `https://` or `www.`) spans
-/// `start..prefix_end`; returns the end byte.
-fn parse_url(text: &str, start: usize, prefix_end: usize) -> Option<usize> {
-    let mut e = prefix_end;
-    for (i, c) in text.get(prefix_end..)?.char_indices() {
+/// End of the URL that starts at `start` when its characters are read from
+/// `from` on, without trailing punctuation or unbalanced closing brackets;
+/// `None` when nothing is left after `from`.
+fn url_end(text: &str, start: usize, from: usize) -> Option<usize> {
+    let mut e = from;
+    for (i, c) in text.get(from..)?.char_indices() {
         if !is_url_char(c) {
             break;
         }
-        e = prefix_end + i + c.len_utf8();
+        e = from + i + c.len_utf8();
     }
     // Trim trailing punctuation and unbalanced closing brackets.
     loop {
@@ -372,9 +452,16 @@ fn parse_url(text: &str, start: usize, prefix_end: usize) -> Option<usize> {
         }
         e -= last.len_utf8();
     }
-    if e <= prefix_end {
+    if e <= from {
         return None;
     }
+    Some(e)
+}
+
+/// Parse a URL whose prefix (`http://`, `https://` or `www.`) spans
+/// `start..prefix_end`; returns the end byte.
+fn parse_url(text: &str, start: usize, prefix_end: usize) -> Option<usize> {
+    let e = url_end(text, start, prefix_end)?;
     // Host: up to the first '/', '?', '#' or ':' (port).
     let rest = text.get(prefix_end..e)?;
     let host_end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
@@ -962,6 +1049,45 @@ mod tests {
             ["HTTP://BEISPIEL.DE"]
         );
         assert!(of("das http:// Protokoll, www. und https://x", Label::Url).is_empty());
+    }
+
+    #[test]
+    fn bare_domains() {
+        assert_eq!(
+            of("die Seite mies-shop.de zeigt nur einen Fehler.", Label::Url),
+            ["mies-shop.de"]
+        );
+        assert_eq!(
+            of(
+                "Tel. 0316/8167851 | buchholz-shop.com | GF: Otmar",
+                Label::Url
+            ),
+            ["buchholz-shop.com"]
+        );
+        assert_eq!(
+            of(
+                "Login: kundenportal.example.com/login?x=1. Danke",
+                Label::Url
+            ),
+            ["kundenportal.example.com/login?x=1"]
+        );
+        assert_eq!(of("SIEHE SHOP.COM!", Label::Url), ["SHOP.COM"]);
+        // Already a URL: found once, with its scheme.
+        assert_eq!(
+            of("https://mies-shop.de/faq", Label::Url),
+            ["https://mies-shop.de/faq"]
+        );
+        for text in [
+            "max@mies-shop.de",
+            "siehe Anhang.Info folgt",
+            "z.B. das, u.a. die, d.h. gut",
+            "Version 3.de und rechnung.pdf",
+            "anna.it@firma.de",
+            "foo.dex und bar.de-x",
+            "Müller-shop.de",
+        ] {
+            assert!(of(text, Label::Url).is_empty(), "{text}");
+        }
     }
 
     #[test]

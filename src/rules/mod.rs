@@ -5,7 +5,7 @@
 //!
 //! | file | labels |
 //! |---|---|
-//! | `contact.rs` | EMAIL, URL, IP_ADDRESS, PHONE |
+//! | `contact.rs` | EMAIL, URL (with scheme, `www.` or a bare domain), IP_ADDRESS, PHONE |
 //! | `bank.rs` | IBAN, CREDIT_CARD |
 //! | `ids.rs` | ID_NUMBER (keyword-led numbers, checksummed German IDs, plates) |
 //! | `dates.rs` | DATE |
@@ -13,6 +13,7 @@
 //! | `names.rs` | PERSON (honorifics, greetings, signatures, given-name lexicon) |
 //! | `orgs.rs` | ORGANIZATION (legal forms), LOCATION (place lexicon) |
 //! | `art9.rs` | HEALTH, SPECIAL_CATEGORY (lexicons with inflections, compounds) |
+//! | `fields.rs` | HEALTH, SPECIAL_CATEGORY values of labelled fields and table columns (`Konfession: rk`) |
 //! | `checksum.rs` | pure validators: mod-97, Luhn, Steuer-ID, … |
 //! | `lexicon.rs` | loading `lexicons/*.txt` into Aho-Corasick automata |
 
@@ -26,6 +27,7 @@ mod bank;
 pub mod checksum;
 mod contact;
 mod dates;
+mod fields;
 mod ids;
 mod lexicon;
 mod names;
@@ -59,12 +61,13 @@ impl RuleSet {
                 Box::new(names::Names::new()),
                 Box::new(orgs::Orgs::new()),
                 Box::new(art9::Art9::new()),
+                Box::new(fields::Fields::new()),
             ],
         }
     }
 
     /// Names of the rule families, in the order they run (`contact`,
-    /// `bank`, `ids`, `dates`, `address`, `names`, `orgs`, `art9`).
+    /// `bank`, `ids`, `dates`, `address`, `names`, `orgs`, `art9`, `fields`).
     pub fn families(&self) -> Vec<&'static str> {
         self.detectors.iter().map(|d| d.name()).collect()
     }

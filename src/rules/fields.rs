@@ -1,0 +1,230 @@
+//! Labelled fields: HEALTH and SPECIAL_CATEGORY values that only their field
+//! name marks as Art. 9 data.
+//!
+//! - key–value: `Konfession: rk`, `Diagnose = F32.1`, `GdB: 50` — the value
+//!   runs to the end of the line or the next `;`, `|`, `,` or sentence end;
+//! - table columns: a pasted export whose header row names such a field
+//!   (`Name;Geburtsdatum;Diagnose`, also `,`, tab or `|` separated) — every
+//!   following row with the same number of cells contributes its cell in
+//!   that column, until a blank line or a row of another shape.
+//!
+//! The field names live in `lexicons/fields.txt`. Whether the value concerns
+//! a person is decided later by the policy layer, as for `art9.rs`.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::contact::{word_end, word_start};
+use super::Detector;
+use crate::types::{Hit, HitKind, Label};
+
+/// Score of a labelled value: the label is explicit, the value unchecked.
+pub(crate) const SCORE_FIELD: f32 = 0.85;
+
+/// Longest key–value value in bytes; longer runs are prose, not a field.
+const MAX_VALUE: usize = 80;
+
+/// Values that say "no information".
+const EMPTY_VALUES: &[&str] = &["-", "–", "—", "n/a", "k.a.", "k. a.", "?", "/"];
+
+const SEPARATORS: &[char] = &[';', '\t', '|', ','];
+
+/// Detector for Art. 9 field values and table columns.
+#[derive(Debug)]
+pub(crate) struct Fields {
+    names: AhoCorasick,
+    labels: Vec<Label>,
+}
+
+impl Fields {
+    pub(crate) fn new() -> Self {
+        let (names, labels): (Vec<&str>, Vec<Label>) = parse(include_str!("lexicons/fields.txt"));
+        let names = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(names)
+            .expect("field names compile (embedded data)");
+        Fields { names, labels }
+    }
+}
+
+/// `name<TAB>LABEL` lines; comments and unknown labels are skipped (a unit
+/// test checks that every line parses).
+fn parse(data: &str) -> (Vec<&str>, Vec<Label>) {
+    data.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (name, label) = l.split_once('\t')?;
+            let label = match label.trim() {
+                "HEALTH" => Label::Health,
+                "SPECIAL_CATEGORY" => Label::SpecialCategory,
+                _ => return None,
+            };
+            Some((name.trim(), label))
+        })
+        .unzip()
+}
+
+impl Detector for Fields {
+    fn name(&self) -> &'static str {
+        "fields"
+    }
+
+    fn detect(&self, text: &str, out: &mut Vec<Hit>) {
+        for m in self.names.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            if !word_start(text, s) || !word_end(text, e) {
+                continue;
+            }
+            let label = self.labels[m.pattern().as_usize()];
+            if let Some(hit) = key_value(text, e, label) {
+                out.push(hit);
+            } else {
+                table_column(text, s, e, label, out);
+            }
+        }
+    }
+}
+
+/// `name: value` / `name = value` with the name ending at `e`.
+fn key_value(text: &str, e: usize, label: Label) -> Option<Hit> {
+    let rest = text.get(e..)?;
+    let after_ws = rest.trim_start_matches([' ', '\t']);
+    let after_sep = after_ws.strip_prefix([':', '='])?;
+    let vstart = e + (rest.len() - after_sep.len());
+    let body = text.get(vstart..)?;
+    let mut vend = vstart + body.len();
+    for (i, c) in body.char_indices() {
+        let stop = matches!(c, '\n' | '\r' | ';' | '|' | ',')
+            || (c == '.' && body[i + 1..].chars().next().is_none_or(char::is_whitespace));
+        if stop {
+            vend = vstart + i;
+            break;
+        }
+    }
+    cell_hit(text, vstart, vend, label).filter(|h| h.span.len() <= MAX_VALUE)
+}
+
+/// A header cell `name` at `s..e`: add the cells of that column below it.
+fn table_column(text: &str, s: usize, e: usize, label: Label, out: &mut Vec<Hit>) {
+    let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[e..].find('\n').map_or(text.len(), |i| e + i);
+    let header = &text[line_start..line_end];
+    let before = text[line_start..s].trim_end_matches(' ');
+    let after = text[e..line_end].trim_start_matches(' ');
+    let Some(sep) = SEPARATORS.iter().copied().find(|&c| {
+        (before.is_empty() || before.ends_with(c)) && (after.is_empty() || after.starts_with(c))
+    }) else {
+        return;
+    };
+    let cells: Vec<&str> = header.split(sep).collect();
+    if cells.len() < 2 || cells.iter().any(|c| c.trim().len() > 40) {
+        return;
+    }
+    let column = text[line_start..s].matches(sep).count();
+    let mut pos = line_end;
+    while pos < text.len() {
+        let row_start = pos + 1;
+        let row_end = text[row_start..]
+            .find('\n')
+            .map_or(text.len(), |i| row_start + i);
+        let row = &text[row_start..row_end];
+        if row.trim().is_empty() || row.split(sep).count() != cells.len() {
+            break;
+        }
+        let mut cell_start = row_start;
+        for (i, cell) in row.split(sep).enumerate() {
+            if i == column {
+                if let Some(hit) = cell_hit(text, cell_start, cell_start + cell.len(), label) {
+                    out.push(hit);
+                }
+                break;
+            }
+            cell_start += cell.len() + sep.len_utf8();
+        }
+        pos = row_end;
+    }
+}
+
+/// A hit for `start..end` trimmed of spaces and quotes, unless it is empty
+/// or says "no information".
+fn cell_hit(text: &str, start: usize, end: usize, label: Label) -> Option<Hit> {
+    let raw = text.get(start..end)?;
+    let trimmed_start = raw.trim_start_matches(|c: char| c.is_whitespace() || c == '"');
+    let value = trimmed_start.trim_end_matches(|c: char| c.is_whitespace() || c == '"');
+    if !value.chars().any(char::is_alphanumeric)
+        || EMPTY_VALUES.iter().any(|v| v.eq_ignore_ascii_case(value))
+    {
+        return None;
+    }
+    let s = start + (raw.len() - trimmed_start.len());
+    Some(Hit::new(
+        s,
+        s + value.len(),
+        label,
+        SCORE_FIELD,
+        HitKind::Pattern,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(&str, Label)> {
+        let mut out = Vec::new();
+        Fields::new().detect(text, &mut out);
+        out.iter()
+            .map(|h| (&text[h.span.start..h.span.end], h.label))
+            .collect()
+    }
+
+    #[test]
+    fn every_field_line_parses() {
+        let data = include_str!("lexicons/fields.txt");
+        let lines = data
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .count();
+        assert_eq!(parse(data).0.len(), lines);
+    }
+
+    #[test]
+    fn key_values() {
+        use Label::{Health, SpecialCategory};
+        assert_eq!(
+            found("Neue Bankverbindung hinterlegt. Konfession: rk"),
+            vec![("rk", SpecialCategory)]
+        );
+        assert_eq!(
+            found("Diagnose: Diabetes Typ 2, seit 2019 in Behandlung."),
+            vec![("Diabetes Typ 2", Health)]
+        );
+        assert_eq!(
+            found("GdB = 50\nKONFESSION:ev. Rest"),
+            vec![("50", Health), ("ev", SpecialCategory)]
+        );
+        assert_eq!(found("Religion: – ; Diagnose:"), vec![]);
+        // A field name in prose is not a field.
+        assert_eq!(
+            found("Die Diagnose kam spät. Religion ist Privatsache."),
+            vec![]
+        );
+        assert_eq!(found("Vordiagnose: x, Diagnosen-Liste: y"), vec![]);
+    }
+
+    #[test]
+    fn table_columns() {
+        use Label::{Health, SpecialCategory};
+        let csv =
+            "Hier der Export:\nName;Geburtsdatum;Diagnose\nSilvia Milanesi;23.08.2005;Parkinson\n\
+                   Karl Rogner;28.04.1992; Pflegegrad 3 \nOtto;-;-\n\nNachtrag;x;Asthma";
+        assert_eq!(
+            found(csv),
+            vec![("Parkinson", Health), ("Pflegegrad 3", Health)]
+        );
+        let tsv = "Nachname\tVorname\tKonfession\tTelefon\nDavids\tRupert\tev\t030 1\nHahn\tPia";
+        assert_eq!(found(tsv), vec![("ev", SpecialCategory)]);
+        // Not a header: the name is not a whole cell.
+        assert_eq!(found("Name;Diagnose folgt;x\nA;B;C"), vec![]);
+    }
+}
