@@ -359,7 +359,13 @@ fn detect_bare_domains(text: &str, urls: &[(usize, usize)], out: &mut Vec<Hit>) 
     let b = text.as_bytes();
     let mut last_end = 0;
     for (dot, _) in text.match_indices('.') {
-        if dot < last_end || urls.iter().any(|&(s, e)| s <= dot && dot < e) {
+        // Cheap rejections first: most dots end sentences or sit in numbers.
+        let letter_after = b.get(dot + 1).is_some_and(u8::is_ascii_alphabetic);
+        let alnum_before = dot > 0 && b[dot - 1].is_ascii_alphanumeric();
+        if !letter_after || !alnum_before || dot < last_end {
+            continue;
+        }
+        if urls.iter().any(|&(s, e)| s <= dot && dot < e) {
             continue;
         }
         let tld_end = dot

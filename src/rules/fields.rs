@@ -4,16 +4,14 @@
 //! - key–value: `Konfession: rk`, `Diagnose = F32.1`, `GdB: 50` — the value
 //!   runs to the end of the line or the next `;`, `|`, `,` or sentence end;
 //! - table columns: a pasted export whose header row names such a field
-//!   (`Name;Geburtsdatum;Diagnose`, also `,`, tab or `|` separated) — every
+//!   (`Name;Geburtsdatum;Diagnose`, also tab, `|` or `,` without a space
+//!   after it) — every
 //!   following row with the same number of cells contributes its cell in
 //!   that column, until a blank line or a row of another shape.
 //!
 //! The field names live in `lexicons/fields.txt`. Whether the value concerns
 //! a person is decided later by the policy layer, as for `art9.rs`.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
-use super::contact::{word_end, word_start};
 use super::Detector;
 use crate::types::{Hit, HitKind, Label};
 
@@ -23,6 +21,9 @@ pub(crate) const SCORE_FIELD: f32 = 0.85;
 /// Longest key–value value in bytes; longer runs are prose, not a field.
 const MAX_VALUE: usize = 80;
 
+/// Longest header cell in bytes; longer cells are prose, not a header.
+const MAX_HEADER_CELL: usize = 40;
+
 /// Values that say "no information".
 const EMPTY_VALUES: &[&str] = &["-", "–", "—", "n/a", "k.a.", "k. a.", "?", "/"];
 
@@ -31,25 +32,28 @@ const SEPARATORS: &[char] = &[';', '\t', '|', ','];
 /// Detector for Art. 9 field values and table columns.
 #[derive(Debug)]
 pub(crate) struct Fields {
-    names: AhoCorasick,
-    labels: Vec<Label>,
+    names: Vec<(&'static str, Label)>,
 }
 
 impl Fields {
     pub(crate) fn new() -> Self {
-        let (names, labels): (Vec<&str>, Vec<Label>) = parse(include_str!("lexicons/fields.txt"));
-        let names = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(names)
-            .expect("field names compile (embedded data)");
-        Fields { names, labels }
+        Fields {
+            names: parse(include_str!("lexicons/fields.txt")),
+        }
+    }
+
+    /// The label of field name `word` (ASCII case-insensitive).
+    fn field(&self, word: &str) -> Option<Label> {
+        self.names
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(word))
+            .map(|&(_, l)| l)
     }
 }
 
 /// `name<TAB>LABEL` lines; comments and unknown labels are skipped (a unit
 /// test checks that every line parses).
-fn parse(data: &str) -> (Vec<&str>, Vec<Label>) {
+fn parse(data: &'static str) -> Vec<(&'static str, Label)> {
     data.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| {
@@ -61,7 +65,7 @@ fn parse(data: &str) -> (Vec<&str>, Vec<Label>) {
             };
             Some((name.trim(), label))
         })
-        .unzip()
+        .collect()
 }
 
 impl Detector for Fields {
@@ -69,28 +73,69 @@ impl Detector for Fields {
         "fields"
     }
 
+    /// Driven by the cheap characters, not the names: every ':' or '=' is
+    /// checked for a field name right before it, and every line holding a
+    /// separator for a header cell that is a field name.
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
-        for m in self.names.find_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            if !word_start(text, s) || !word_end(text, e) {
-                continue;
+        // Two single-byte searches (memchr) are much faster than one search
+        // for either character.
+        let seps = text.match_indices(':').chain(text.match_indices('='));
+        for (i, _) in seps {
+            let key = text[..i].trim_end_matches([' ', '\t']);
+            let word_start = key
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_alphanumeric() || c == '-')
+                .last()
+                .map_or(key.len(), |(j, _)| j);
+            if let Some(label) = self.field(&key[word_start..]) {
+                if let Some(hit) = key_value(text, i, label) {
+                    out.push(hit);
+                }
             }
-            let label = self.labels[m.pattern().as_usize()];
-            if let Some(hit) = key_value(text, e, label) {
-                out.push(hit);
-            } else {
-                table_column(text, s, e, label, out);
+        }
+        // Tables need a separator; a ',' only counts before a letter (not in
+        // "89,90" or prose ", "). Most texts have none: skip the line pass.
+        let b = text.as_bytes();
+        let maybe_table = text.contains(';')
+            || text.contains('\t')
+            || text.contains('|')
+            || text
+                .match_indices(',')
+                .any(|(i, _)| b.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
+        if !maybe_table {
+            return;
+        }
+        let mut line_start = 0;
+        for line in text.split('\n') {
+            let start = line_start;
+            line_start += line.len() + 1;
+            for sep in SEPARATORS.iter().copied().filter(|&c| line.contains(c)) {
+                // Prose has ", " and long stretches between separators; a
+                // header has neither. The first such cell rejects the line.
+                let prose =
+                    |c: &str| c.len() > MAX_HEADER_CELL + 2 || (sep == ',' && c.starts_with(' '));
+                if line.split(sep).any(prose) {
+                    continue;
+                }
+                let mut cell_start = start;
+                for cell in line.split(sep) {
+                    let lead = cell.len() - cell.trim_start().len();
+                    let name = cell.trim();
+                    if let Some(label) = self.field(name) {
+                        let s = cell_start + lead;
+                        table_column(text, s, s + name.len(), label, out);
+                    }
+                    cell_start += cell.len() + sep.len_utf8();
+                }
             }
         }
     }
 }
 
-/// `name: value` / `name = value` with the name ending at `e`.
-fn key_value(text: &str, e: usize, label: Label) -> Option<Hit> {
-    let rest = text.get(e..)?;
-    let after_ws = rest.trim_start_matches([' ', '\t']);
-    let after_sep = after_ws.strip_prefix([':', '='])?;
-    let vstart = e + (rest.len() - after_sep.len());
+/// The value of `name: value` / `name = value`, the ':' or '=' at byte `sep`.
+fn key_value(text: &str, sep: usize, label: Label) -> Option<Hit> {
+    let vstart = sep + 1;
     let body = text.get(vstart..)?;
     let mut vend = vstart + body.len();
     for (i, c) in body.char_indices() {
@@ -173,6 +218,7 @@ mod tests {
     fn found(text: &str) -> Vec<(&str, Label)> {
         let mut out = Vec::new();
         Fields::new().detect(text, &mut out);
+        out.sort_by_key(|h| h.span.start);
         out.iter()
             .map(|h| (&text[h.span.start..h.span.end], h.label))
             .collect()
@@ -185,7 +231,7 @@ mod tests {
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .count();
-        assert_eq!(parse(data).0.len(), lines);
+        assert_eq!(parse(data).len(), lines);
     }
 
     #[test]
