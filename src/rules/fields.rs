@@ -155,7 +155,7 @@ fn table_column(text: &str, s: usize, e: usize, label: Label, out: &mut Vec<Hit>
     let line_end = text[e..].find('\n').map_or(text.len(), |i| e + i);
     let header = &text[line_start..line_end];
     let before = text[line_start..s].trim_end_matches(' ');
-    let after = text[e..line_end].trim_start_matches(' ');
+    let after = text[e..line_end].trim_start_matches([' ', '\r']);
     let Some(sep) = SEPARATORS.iter().copied().find(|&c| {
         (before.is_empty() || before.ends_with(c)) && (after.is_empty() || after.starts_with(c))
     }) else {
@@ -270,6 +270,8 @@ mod tests {
         );
         let tsv = "Nachname\tVorname\tKonfession\tTelefon\nDavids\tRupert\tev\t030 1\nHahn\tPia";
         assert_eq!(found(tsv), vec![("ev", SpecialCategory)]);
+        let crlf = "Name;Diagnose\r\nAnna Weber;Asthma\r\nOtto Rau;Gicht\r\n";
+        assert_eq!(found(crlf), vec![("Asthma", Health), ("Gicht", Health)]);
         // Not a header: the name is not a whole cell.
         assert_eq!(found("Name;Diagnose folgt;x\nA;B;C"), vec![]);
     }
