@@ -162,7 +162,7 @@ impl Policy {
         let third = sentence.iter().any(|w| {
             THIRD_PERSON.contains(&w.as_str())
                 || PERSON_NOUNS.contains(&w.as_str())
-                || RECORD_WORDS.contains(&w.as_str())
+                || is_record_word(w)
         });
         third
             && (entities.iter().any(|o| o.label == Label::Person)
@@ -326,26 +326,22 @@ const PERSON_NOUNS: &[&str] = &[
 ];
 
 /// Words of a personal record: an Art. 9 term next to them is about the
-/// record's subject ("Laut Attest HIV", "Konfession: rk", a "Diagnose"
-/// column), as long as the text names someone.
+/// record's subject ("Laut Attest HIV", a "Diagnose" column), as long as the
+/// text names someone. The field names of `rules/lexicons/fields.txt`
+/// ("Konfession", "GdB" …) count too, see [`is_record_word`].
 const RECORD_WORDS: &[&str] = &[
     "attest",
-    "diagnose",
-    "diagnosen",
     "diagnostiziert",
-    "befund",
     "krankgeschrieben",
     "krankschreibung",
     "arbeitsunfähig",
     "arbeitsunfähigkeit",
-    "konfession",
-    "religion",
-    "religionszugehörigkeit",
-    "vorerkrankung",
-    "vorerkrankungen",
-    "pflegegrad",
-    "gdb",
 ];
+
+/// A record word or an Art. 9 field name (`w` is lower case).
+fn is_record_word(w: &str) -> bool {
+    RECORD_WORDS.contains(&w) || crate::rules::field_label(w).is_some()
+}
 
 /// Abbreviations whose '.' does not end a sentence ("Kd. nimmt Insulin",
 /// "Hr. Weber", "geb. 1975"), lower case, without the dot.

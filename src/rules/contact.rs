@@ -23,13 +23,6 @@ pub const SCORE_URL: f32 = 0.97;
 /// Score of a bare domain (`mies-shop.de`): a known top-level domain, but no
 /// scheme or `www.` to confirm it.
 pub const SCORE_DOMAIN: f32 = 0.85;
-
-/// Top-level domains a bare domain may end in (German-speaking countries,
-/// neighbours, generic ones common in customer texts).
-const BARE_TLDS: &[&str] = &[
-    "de", "at", "ch", "li", "lu", "eu", "com", "net", "org", "info", "biz", "io", "shop", "online",
-    "store", "app", "nl", "be", "fr", "it", "pl", "cz", "dk", "se", "uk", "tr",
-];
 /// Score of an IP address parsed by `std::net`.
 pub const SCORE_IP: f32 = 0.95;
 /// Score of a phone number introduced by a keyword (`Tel.:`, `Fax:` …).
@@ -208,6 +201,13 @@ pub(super) fn after_version_word(b: &[u8], start: usize) -> bool {
         ))
     )
 }
+
+/// Top-level domains a bare domain may end in (German-speaking countries,
+/// neighbours, generic ones common in customer texts).
+const BARE_TLDS: &[&str] = &[
+    "de", "at", "ch", "li", "lu", "eu", "com", "net", "org", "info", "biz", "io", "shop", "online",
+    "store", "app", "nl", "be", "fr", "it", "pl", "cz", "dk", "se", "uk", "tr",
+];
 
 // ---------------------------------------------------------------------------
 // The detector.

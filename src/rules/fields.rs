@@ -12,6 +12,8 @@
 //! The field names live in `lexicons/fields.txt`. Whether the value concerns
 //! a person is decided later by the policy layer, as for `art9.rs`.
 
+use std::sync::LazyLock;
+
 use super::Detector;
 use crate::types::{Hit, HitKind, Label};
 
@@ -29,25 +31,27 @@ const EMPTY_VALUES: &[&str] = &["-", "–", "—", "n/a", "k.a.", "k. a.", "?", 
 
 const SEPARATORS: &[char] = &[';', '\t', '|', ','];
 
+/// The field names of `lexicons/fields.txt` with their labels, parsed once.
+static NAMES: LazyLock<Vec<(&'static str, Label)>> =
+    LazyLock::new(|| parse(include_str!("lexicons/fields.txt")));
+
+/// The label of field name `word` (ASCII case-insensitive), if it is one.
+/// The policy layer uses the same names as record words.
+pub(crate) fn field_label(word: &str) -> Option<Label> {
+    NAMES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(word))
+        .map(|&(_, l)| l)
+}
+
 /// Detector for Art. 9 field values and table columns.
 #[derive(Debug)]
-pub(crate) struct Fields {
-    names: Vec<(&'static str, Label)>,
-}
+pub(crate) struct Fields;
 
 impl Fields {
     pub(crate) fn new() -> Self {
-        Fields {
-            names: parse(include_str!("lexicons/fields.txt")),
-        }
-    }
-
-    /// The label of field name `word` (ASCII case-insensitive).
-    fn field(&self, word: &str) -> Option<Label> {
-        self.names
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(word))
-            .map(|&(_, l)| l)
+        LazyLock::force(&NAMES);
+        Fields
     }
 }
 
@@ -88,7 +92,7 @@ impl Detector for Fields {
                 .take_while(|&(_, c)| c.is_alphanumeric() || c == '-')
                 .last()
                 .map_or(key.len(), |(j, _)| j);
-            if let Some(label) = self.field(&key[word_start..]) {
+            if let Some(label) = field_label(&key[word_start..]) {
                 if let Some(hit) = key_value(text, i, label) {
                     out.push(hit);
                 }
@@ -122,7 +126,7 @@ impl Detector for Fields {
                 for cell in line.split(sep) {
                     let lead = cell.len() - cell.trim_start().len();
                     let name = cell.trim();
-                    if let Some(label) = self.field(name) {
+                    if let Some(label) = field_label(name) {
                         let s = cell_start + lead;
                         table_column(text, s, s + name.len(), label, out);
                     }

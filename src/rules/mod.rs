@@ -28,6 +28,7 @@ pub mod checksum;
 mod contact;
 mod dates;
 mod fields;
+pub(crate) use fields::field_label;
 mod ids;
 mod lexicon;
 mod names;
