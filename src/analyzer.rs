@@ -16,7 +16,12 @@ use crate::rules::RuleSet;
 use crate::types::{Entity, Hit, HitKind, Label};
 
 /// Labels where a lexicon hit needs the model's agreement when a model runs.
-const MODEL_DECIDES: [Label; 3] = [Label::Person, Label::Location, Label::Organization];
+/// Only names: given names and surnames are also words ("Koch", "Rose").
+/// The organisation and place lists are curated (ambiguous words left out or
+/// gated by a preposition) and name what the model often misses — parties,
+/// newspapers, rivers, regions — so their hits stand on their own, and the
+/// model still wins wherever it tags the same text (see `fuse`).
+const MODEL_DECIDES: [Label; 1] = [Label::Person];
 
 /// Default maximum input size: 1 MiB of UTF-8.
 pub const DEFAULT_MAX_TEXT_BYTES: usize = 1 << 20;
@@ -165,8 +170,8 @@ impl Analyzer {
             };
             if let Some(mh) = &model_hits {
                 let model = mh.get(k).map(Vec::as_slice).unwrap_or_default();
-                // The model beats lexicons, also when it says "nobody": a
-                // name or place list hit the model does not confirm is
+                // The model beats the name lexicons, also when it says
+                // "nobody": a name list hit the model does not confirm is
                 // dropped. Art. 9 lexicons stay (a missed diagnosis costs
                 // more than a false one).
                 hits.retain(|h| {

@@ -207,7 +207,7 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
         }
     }
     close(&mut open, &mut hits);
-    strip_titles(text, join_adjacent(text, hits))
+    named_after_people(text, strip_titles(text, join_adjacent(text, hits)))
 }
 
 /// Join entities that the model split although they name one thing:
@@ -282,6 +282,70 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
         .collect()
 }
 
+/// Nouns that make a person's name the name of an organisation when they
+/// follow it: "Dave Matthews Band", "Robert Bosch Stiftung", "Carl Hanser
+/// Verlag", "Max Planck Institut".
+const ORG_HEADS: &[&str] = &[
+    "Band",
+    "Orchester",
+    "Quartett",
+    "Quintett",
+    "Trio",
+    "Ensemble",
+    "Chor",
+    "Stiftung",
+    "Verlag",
+    "Gesellschaft",
+    "Institut",
+    "Gymnasium",
+    "Schule",
+    "Realschule",
+    "Gesamtschule",
+    "Grundschule",
+    "Klinik",
+    "Klinikum",
+    "Krankenhaus",
+    "Museum",
+    "Universität",
+    "Akademie",
+    "Foundation",
+    "Group",
+    "Company",
+    "Orchestra",
+];
+
+/// A PERSON span followed by (or ending in) an organisation noun names the
+/// organisation: extend it over the noun and label it ORGANIZATION.
+fn named_after_people(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    let mut iter = hits.into_iter().peekable();
+    while let Some(mut h) = iter.next() {
+        if h.label == Label::Person {
+            let rest = text.get(h.span.end..).unwrap_or("");
+            let next_word = rest
+                .strip_prefix(' ')
+                .map(|r| r.split(|c: char| !c.is_alphanumeric()).next().unwrap_or(""))
+                .unwrap_or("");
+            let last_word = text
+                .get(h.span.start..h.span.end)
+                .and_then(|s| s.rsplit(' ').next())
+                .unwrap_or("");
+            if !next_word.is_empty() && ORG_HEADS.contains(&next_word) {
+                let end = h.span.end + 1 + next_word.len();
+                // Only when the noun is not already part of the next entity.
+                if iter.peek().is_none_or(|n| n.span.start >= end) {
+                    h.span = Span::new(h.span.start, end);
+                    h.label = Label::Organization;
+                }
+            } else if h.span.len() > last_word.len() && ORG_HEADS.contains(&last_word) {
+                h.label = Label::Organization;
+            }
+        }
+        out.push(h);
+    }
+    out
+}
+
 fn argmax(row: &[f32]) -> Option<(usize, f32)> {
     row.iter()
         .copied()
@@ -348,6 +412,14 @@ fn dot_belongs(before: &str, label: Label) -> bool {
         return true;
     }
     if last_chunk.contains('.') {
+        return true;
+    }
+    // Regnal numbers are ordinals: "Ludwig XIV.", "Bernhard IV.".
+    if label == Label::Person
+        && before.contains(' ')
+        && last_chunk.len() <= 5
+        && last_chunk.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+    {
         return true;
     }
     let lower = last_chunk.to_lowercase();
@@ -652,5 +724,27 @@ mod tests {
         assert_eq!(t("Hauptstr.", Label::Address), "Hauptstr.");
         assert_eq!(t("Weber!?).", Label::Person), "Weber");
         assert_eq!(t("...", Label::Person), "");
+        assert_eq!(t("Ludwig XIV.", Label::Person), "Ludwig XIV.");
+        assert_eq!(t("Bernhard IV.)", Label::Person), "Bernhard IV.");
+        assert_eq!(t("VIII.", Label::Person), "VIII");
+    }
+
+    #[test]
+    fn a_name_before_an_organisation_noun_names_the_organisation() {
+        let text = "Die Dave Matthews Band und die Robert Bosch Stiftung , Herr Weber";
+        let (w, p, t) = setup(
+            text,
+            &[
+                "O", "B-PER", "I-PER", "O", "O", "O", "B-PER", "I-PER", "I-PER", "O", "O", "B-PER",
+            ],
+        );
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![
+                ("Dave Matthews Band", Label::Organization),
+                ("Robert Bosch Stiftung", Label::Organization),
+                ("Weber", Label::Person)
+            ]
+        );
     }
 }

@@ -156,6 +156,11 @@ impl Orgs {
                 }
             }
             G_PLACE => {
+                // The upper-case form of a short name is an acronym as often
+                // as a place ("CD-ROM", "ULM" as a part number).
+                if term.text.chars().count() <= 3 && text.get(s..e) != Some(term.text.as_str()) {
+                    return;
+                }
                 // "Berlin-Mitte" yes, "Berlin" in "Neu-Berlin" only as a part.
                 if term.category == "city-amb" {
                     if m.form != super::lexicon::Form::Word || !after_preposition(text, s) {
@@ -382,5 +387,26 @@ mod tests {
         assert!(places("Das Essen war kalt.").is_empty());
         assert_eq!(places("🏠Berlin-Mitte🏠"), vec!["Berlin"]);
         assert!(places("Berliner Luft, leipziger").is_empty());
+    }
+
+    #[test]
+    fn parties_media_regions_and_waters() {
+        assert_eq!(
+            orgs("Laut dpa lehnt die CDU den Antrag im Bundestag ab."),
+            vec!["dpa", "CDU", "Bundestag"]
+        );
+        assert_eq!(
+            orgs("ein Bericht im Handelsblatt und bei Spiegel Online"),
+            vec!["Handelsblatt", "Spiegel Online"]
+        );
+        assert_eq!(
+            places("Urlaub an der Ostsee, am Rhein und im Nahen Osten"),
+            vec!["Ostsee", "Rhein", "Nahen Osten"]
+        );
+        // Ordinary words stay words: no river "Seine", no town "Waren"/"Bad".
+        assert!(places("Seine Waren kamen ins Bad, das Porto zahlte er.").is_empty());
+        // A short name's upper-case form is not a place when it is an acronym.
+        assert!(places("eine CD-ROM und ROM-Module").is_empty());
+        assert_eq!(places("Flug nach Rom"), vec!["Rom"]);
     }
 }
