@@ -184,13 +184,7 @@ impl Analyzer {
             if let Some(want) = &opts.labels {
                 hits.retain(|h| want.contains(&h.label));
             }
-            let fused = fuse(hits);
-            // Art. 9 terms that concern nobody are not personal data.
-            let entities: Vec<Entity> = fused
-                .iter()
-                .filter(|e| !e.label.is_art9() || policy.about_person(text, e, &fused))
-                .cloned()
-                .collect();
+            let entities = fuse_about_people(text, hits, policy);
             n_entities += entities.len();
             let verdict = policy.verdict(text, &entities);
             let redaction = redact(text, &entities, opts.mode);
@@ -212,5 +206,54 @@ impl Analyzer {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| unreachable!("every input got a result. This is a bug.")))
             .collect()
+    }
+}
+
+/// Fuse hits, then drop Art. 9 terms that concern nobody: they are not
+/// personal data. What such a term covered is fused again without it, so a
+/// party or union named in a general statement ("Die CDU lehnt ab") stays an
+/// organisation.
+fn fuse_about_people(text: &str, mut hits: Vec<Hit>, policy: &Policy) -> Vec<Entity> {
+    let fused = fuse(hits.clone());
+    let unrelated: Vec<&Entity> = fused
+        .iter()
+        .filter(|e| e.label.is_art9() && !policy.about_person(text, e, &fused))
+        .collect();
+    if unrelated.is_empty() {
+        return fused;
+    }
+    hits.retain(|h| !(h.label.is_art9() && unrelated.iter().any(|e| e.span.overlaps(&h.span))));
+    fuse(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Ampel;
+
+    fn labels(a: &Analysis, text: &str) -> Vec<(String, Label)> {
+        a.entities
+            .iter()
+            .map(|e| (text[e.span.start..e.span.end].to_string(), e.label))
+            .collect()
+    }
+
+    #[test]
+    fn an_art9_term_about_nobody_falls_back_to_what_else_it_is() {
+        let an = Analyzer::rules_only();
+        let opts = AnalyzeOptions::default();
+        // A party in a news sentence: an organisation, not political data.
+        let text = "Die CDU lehnt den Antrag ab.";
+        let a = an.analyze(text, &opts).unwrap();
+        assert_eq!(
+            labels(&a, text),
+            vec![("CDU".to_string(), Label::Organization)]
+        );
+        assert_eq!(a.verdict.ampel, Ampel::Green);
+        // About a named person it is Art. 9 data.
+        let text = "Herr Weber ist Mitglied der CDU.";
+        let a = an.analyze(text, &opts).unwrap();
+        assert!(labels(&a, text).contains(&("CDU".to_string(), Label::SpecialCategory)));
+        assert_eq!(a.verdict.ampel, Ampel::Red);
     }
 }

@@ -146,9 +146,10 @@ impl Orgs {
                         ));
                     }
                 } else {
+                    // With its genitive ending: "des Handelsblatts".
                     out.push(Hit::new(
                         s,
-                        e,
+                        m.inflected.end,
                         Label::Organization,
                         SCORE_KNOWN_ORG,
                         HitKind::Lexicon,
@@ -398,6 +399,10 @@ mod tests {
         assert_eq!(
             orgs("ein Bericht im Handelsblatt und bei Spiegel Online"),
             vec!["Handelsblatt", "Spiegel Online"]
+        );
+        assert_eq!(
+            orgs("laut Handelsblatts und des Bundestages, bei der TK"),
+            vec!["Handelsblatts", "Bundestages", "TK"]
         );
         assert_eq!(
             places("Urlaub an der Ostsee, am Rhein und im Nahen Osten"),
