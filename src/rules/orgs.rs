@@ -393,8 +393,8 @@ mod tests {
     #[test]
     fn parties_media_regions_and_waters() {
         assert_eq!(
-            orgs("Laut dpa lehnt die CDU den Antrag im Bundestag ab."),
-            vec!["dpa", "CDU", "Bundestag"]
+            orgs("Laut Reuters lehnt die CDU den Antrag im Bundestag ab."),
+            vec!["Reuters", "CDU", "Bundestag"]
         );
         assert_eq!(
             orgs("ein Bericht im Handelsblatt und bei Spiegel Online"),
