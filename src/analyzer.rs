@@ -179,7 +179,8 @@ impl Analyzer {
                         || !MODEL_DECIDES.contains(&h.label)
                         || model.iter().any(|m| m.span.overlaps(&h.span))
                 });
-                hits.extend_from_slice(model);
+                let model = outside_curated_names(&hits, model);
+                hits.extend(model);
             }
             if let Some(want) = &opts.labels {
                 hits.retain(|h| want.contains(&h.label));
@@ -207,6 +208,27 @@ impl Analyzer {
             .map(|r| r.unwrap_or_else(|| unreachable!("every input got a result. This is a bug.")))
             .collect()
     }
+}
+
+/// Model hits, less those that lie inside a longer curated organisation or
+/// place name of another label: the list entry is the more specific reading
+/// ("Mainz 05", "Hannover 96": a club, not the city).
+fn outside_curated_names(rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
+    let curated: Vec<&Hit> = rule_hits
+        .iter()
+        .filter(|h| {
+            h.kind == HitKind::Lexicon && matches!(h.label, Label::Organization | Label::Location)
+        })
+        .collect();
+    model
+        .iter()
+        .filter(|m| {
+            !curated.iter().any(|c| {
+                c.label != m.label && c.span.contains(&m.span) && c.span.len() > m.span.len()
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// Fuse hits, then drop Art. 9 terms that concern nobody: they are not
@@ -255,5 +277,25 @@ mod tests {
         let a = an.analyze(text, &opts).unwrap();
         assert!(labels(&a, text).contains(&("CDU".to_string(), Label::SpecialCategory)));
         assert_eq!(a.verdict.ampel, Ampel::Red);
+    }
+
+    #[test]
+    fn a_longer_curated_name_beats_a_model_entity_inside_it() {
+        let club = Hit::new(0, 8, Label::Organization, 0.75, HitKind::Lexicon);
+        let city = Hit::new(0, 5, Label::Location, 0.9, HitKind::Model);
+        let same = Hit::new(0, 5, Label::Organization, 0.9, HitKind::Model);
+        let wider = Hit::new(0, 12, Label::Person, 0.9, HitKind::Model);
+        let name = Hit::new(0, 8, Label::Person, 0.6, HitKind::Lexicon);
+        // "Mainz 05": the city inside the club goes; same label, wider or
+        // equal spans stay, and name lists do not take part.
+        let kept = outside_curated_names(
+            std::slice::from_ref(&club),
+            &[city.clone(), same.clone(), wider.clone()],
+        );
+        assert_eq!(kept, vec![same, wider]);
+        assert_eq!(
+            outside_curated_names(&[name], std::slice::from_ref(&city)),
+            vec![city]
+        );
     }
 }

@@ -27,6 +27,68 @@ pub(crate) const SCORE_AMBIGUOUS_PLACE: f32 = 0.65;
 const G_ORG: u8 = 0;
 const G_LEGAL: u8 = 1;
 const G_PLACE: u8 = 2;
+const G_PRESS: u8 = 3;
+
+/// A newspaper whose name is a place adjective and a press noun
+/// ("Leipziger Volkszeitung", "Eichsfelder Tageblatt", "Sächsische Zeitung").
+pub(crate) const SCORE_PRESS: f32 = 0.7;
+
+/// Nouns that end a newspaper's name.
+const PRESS_NOUNS: &str = "Zeitung\nTageblatt\nTagblatt\nAnzeiger\nGeneral-Anzeiger\nKurier\n\
+Rundschau\nNachrichten\nAllgemeine\nVolksstimme\nVolkszeitung\nAbendzeitung\nMorgenpost\n\
+Abendblatt\nTagespost\nLandeszeitung\nNeueste Nachrichten\nStadt-Anzeiger\nKreiszeitung\n";
+
+/// Adjectives ending in -e that start newspaper names; other names start
+/// with a place adjective in -er ("Kölner").
+const PRESS_ADJECTIVES: &[&str] = &[
+    "Süddeutsche",
+    "Westdeutsche",
+    "Mitteldeutsche",
+    "Norddeutsche",
+    "Sächsische",
+    "Märkische",
+    "Badische",
+    "Hessische",
+    "Rheinische",
+    "Schwäbische",
+    "Fränkische",
+    "Bayerische",
+    "Ostfriesische",
+    "Nordbayerische",
+    "Thüringische",
+    "Allgemeine",
+];
+
+/// Words in -er before a press noun that are not place adjectives.
+const NOT_PLACE_ADJECTIVES: &[&str] = &[
+    "Der",
+    "Unser",
+    "Ihrer",
+    "Dieser",
+    "Jeder",
+    "Einer",
+    "Keiner",
+    "Aber",
+    "Oder",
+    "Über",
+    "Unter",
+    "Hinter",
+    "Weiter",
+    "Neuer",
+    "Guter",
+    "Alter",
+    "Großer",
+    "Kleiner",
+    "Anderer",
+    "Weiterer",
+    "Letzter",
+    "Erster",
+    "Zweiter",
+    "Schneller",
+    "Bester",
+    "Später",
+    "Immer",
+];
 
 /// Legal forms, longest variants included so the longest match wins.
 const LEGAL_FORMS: &str = "GmbH\ngGmbH\nmbH\nAG\nKG\nKGaA\nOHG\nGbR\nUG\nUG (haftungsbeschränkt)\n\
@@ -63,6 +125,11 @@ const SOURCES: &[Source] = &[
         text: include_str!("lexicons/places.txt"),
         group: G_PLACE,
         defaults: PLACE_FLAGS,
+    },
+    Source {
+        text: PRESS_NOUNS,
+        group: G_PRESS,
+        defaults: CASED,
     },
 ];
 
@@ -184,6 +251,17 @@ impl Orgs {
                     ));
                 }
             }
+            G_PRESS => {
+                if let Some(start) = press_name_before(text, s) {
+                    out.push(Hit::new(
+                        start,
+                        m.inflected.end,
+                        Label::Organization,
+                        SCORE_PRESS,
+                        HitKind::Lexicon,
+                    ));
+                }
+            }
             _ => {}
         }
     }
@@ -255,6 +333,26 @@ fn capitalized_after(text: &str, e: usize, max: usize) -> usize {
         end = ws + len;
     }
     end
+}
+
+/// Start of the place adjective right before a press noun at `s`
+/// ("Eichsfelder " before "Tageblatt"), if there is one.
+fn press_name_before(text: &str, s: usize) -> Option<usize> {
+    let before = text.get(..s)?.strip_suffix(' ')?;
+    let word = before
+        .rsplit(|c: char| !(c.is_alphabetic() || c == '-'))
+        .next()
+        .unwrap_or("");
+    let place_adjective = word.chars().count() >= 5
+        && word.ends_with("er")
+        && word.starts_with(char::is_uppercase)
+        && !NOT_PLACE_ADJECTIVES.contains(&word);
+    // "Sächsische Zeitung", also inflected: "der Sächsischen Zeitung".
+    let adjective = PRESS_ADJECTIVES.contains(&word)
+        || word
+            .strip_suffix('n')
+            .is_some_and(|w| PRESS_ADJECTIVES.contains(&w));
+    (place_adjective || adjective).then(|| before.len() - word.len())
 }
 
 /// Is the word before `s` a place preposition?
@@ -413,5 +511,21 @@ mod tests {
         // A short name's upper-case form is not a place when it is an acronym.
         assert!(places("eine CD-ROM und ROM-Module").is_empty());
         assert_eq!(places("Flug nach Rom"), vec!["Rom"]);
+    }
+
+    #[test]
+    fn newspapers_named_after_places() {
+        assert_eq!(
+            orgs("laut Eichsfelder Tageblatt und der Sächsischen Zeitung"),
+            vec!["Eichsfelder Tageblatt", "Sächsischen Zeitung"]
+        );
+        assert_eq!(
+            orgs("Die Leipziger Volkszeitung und die Süddeutsche Zeitung berichten"),
+            vec!["Leipziger Volkszeitung", "Süddeutsche Zeitung"]
+        );
+        // A courier is not a newspaper; neither are good news.
+        assert!(
+            orgs("Der Kurier kam nicht. Unser Kurier auch nicht. Gute Nachrichten!").is_empty()
+        );
     }
 }
