@@ -117,20 +117,19 @@ impl Detector for Fields {
             for sep in SEPARATORS.iter().copied().filter(|&c| line.contains(c)) {
                 // Prose has ", " and long stretches between separators; a
                 // header has neither. The first such cell rejects the line.
-                let prose =
-                    |c: &str| c.len() > MAX_HEADER_CELL + 2 || (sep == ',' && c.starts_with(' '));
+                let prose = |c: &str| {
+                    c.len() > MAX_HEADER_CELL + 2
+                        || c.trim().len() > MAX_HEADER_CELL
+                        || (sep == ',' && c.starts_with(' '))
+                };
                 if line.split(sep).any(prose) {
                     continue;
                 }
-                let mut cell_start = start;
-                for cell in line.split(sep) {
-                    let lead = cell.len() - cell.trim_start().len();
-                    let name = cell.trim();
-                    if let Some(label) = field_label(name) {
-                        let s = cell_start + lead;
-                        table_column(text, s, s + name.len(), label, out);
+                let width = line.split(sep).count();
+                for (column, cell) in line.split(sep).enumerate() {
+                    if let Some(label) = field_label(cell.trim()) {
+                        table_column(text, start + line.len(), sep, width, column, label, out);
                     }
-                    cell_start += cell.len() + sep.len_utf8();
                 }
             }
         }
@@ -153,31 +152,26 @@ fn key_value(text: &str, sep: usize, label: Label) -> Option<Hit> {
     cell_hit(text, vstart, vend, label).filter(|h| h.span.len() <= MAX_VALUE)
 }
 
-/// A header cell `name` at `s..e`: add the cells of that column below it.
-fn table_column(text: &str, s: usize, e: usize, label: Label, out: &mut Vec<Hit>) {
-    let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[e..].find('\n').map_or(text.len(), |i| e + i);
-    let header = &text[line_start..line_end];
-    let before = text[line_start..s].trim_end_matches(' ');
-    let after = text[e..line_end].trim_start_matches([' ', '\r']);
-    let Some(sep) = SEPARATORS.iter().copied().find(|&c| {
-        (before.is_empty() || before.ends_with(c)) && (after.is_empty() || after.starts_with(c))
-    }) else {
-        return;
-    };
-    let cells: Vec<&str> = header.split(sep).collect();
-    if cells.len() < 2 || cells.iter().any(|c| c.trim().len() > 40) {
-        return;
-    }
-    let column = text[line_start..s].matches(sep).count();
-    let mut pos = line_end;
+/// The header row ending at byte `header_end` has `width` cells split by
+/// `sep` and names a field in cell `column`: add that column's cells of the
+/// rows below it.
+fn table_column(
+    text: &str,
+    header_end: usize,
+    sep: char,
+    width: usize,
+    column: usize,
+    label: Label,
+    out: &mut Vec<Hit>,
+) {
+    let mut pos = header_end;
     while pos < text.len() {
         let row_start = pos + 1;
         let row_end = text[row_start..]
             .find('\n')
             .map_or(text.len(), |i| row_start + i);
         let row = &text[row_start..row_end];
-        if row.trim().is_empty() || row.split(sep).count() != cells.len() {
+        if row.trim().is_empty() || row.split(sep).count() != width {
             break;
         }
         let mut cell_start = row_start;

@@ -11,7 +11,7 @@
 //! | `dates.rs` | DATE |
 //! | `address.rs` | ADDRESS (street + number, PLZ + city) |
 //! | `names.rs` | PERSON (honorifics, greetings, signatures, given-name lexicon) |
-//! | `orgs.rs` | ORGANIZATION (legal forms), LOCATION (place lexicon) |
+//! | `orgs.rs` | ORGANIZATION (legal forms, known names, newspapers), LOCATION (place lexicon) |
 //! | `art9.rs` | HEALTH, SPECIAL_CATEGORY (lexicons with inflections, compounds) |
 //! | `fields.rs` | HEALTH, SPECIAL_CATEGORY values of labelled fields and table columns (`Konfession: rk`) |
 //! | `checksum.rs` | pure validators: mod-97, Luhn, Steuer-ID, … |
