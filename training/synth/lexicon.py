@@ -227,7 +227,7 @@ SPECIAL_BIO = ["Fingerabdruck", "Gesichtsscan", "Gentest", "DNA-Analyse"]
 # ---- negatives: health / Art. 9 words NOT about a person (label O) -----------
 HEALTH_NEG_SENTENCES = [
     "Diabetes ist eine Volkskrankheit.",
-    "Rund acht Prozent der Erwachsenen in Deutschland haben Diabetes.",
+    "Rund acht Prozent der Erwachsenen hierzulande haben Diabetes.",
     "Migräne betrifft laut Studien jede siebte Frau.",
     "Depressionen sind gut behandelbar, wenn sie früh erkannt werden.",
     "Im Winter steigen die Grippefälle jedes Jahr deutlich an.",
@@ -246,7 +246,7 @@ HEALTH_NEG_SENTENCES = [
     "Laut Krankenkassen-Report ist Rückenschmerz die häufigste Ursache für Fehltage.",
     "Der Krankenstand im Team lag im Quartal bei 4,1 %.",
     "Anteil der Retouren wegen Unverträglichkeit: 2 %.",
-    "Krebs ist die zweithäufigste Todesursache in Deutschland.",
+    "Krebs ist die zweithäufigste Todesursache hierzulande.",
     "Asthma-Sprays gehören ins Handgepäck, nicht in den Koffer.",
     "Das Seminar Stressbewältigung und Burnout-Prävention ist ausgebucht.",
     "Die Corona-Schutzmasken sind nur noch in Größe M verfügbar.",
