@@ -40,6 +40,9 @@ const KEYWORD_LOOKAHEAD: usize = 40;
 
 /// The keyword list, one per line, `#` comments, optional `|flag`.
 const KEYWORDS: &str = include_str!("lexicons/ids_keywords.txt");
+/// Heads of "…nummer"/"…nr" compounds that number no person or case
+/// ("Hausnummer", "Artikelnr."), matched as word endings.
+const TAIL_STOP: &str = include_str!("lexicons/ids_tail_stop.txt");
 
 /// What follows a keyword.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +61,17 @@ pub(crate) struct Ids {
     keywords: AhoCorasick,
     /// Per pattern: flavour and whether it may end a compound word.
     meta: Vec<(Flavor, bool)>,
+    /// Per pattern: a generic compound tail ("nummer", "nr") that counts
+    /// only after a head word not in [`TAIL_STOP`] ("Schadennr.", "KV-Nr.").
+    tail: Vec<bool>,
+    tail_stop: Vec<String>,
 }
 
 impl Ids {
     pub(crate) fn new() -> Self {
         let mut pats = Vec::new();
         let mut meta = Vec::new();
+        let mut tail = Vec::new();
         for line in KEYWORDS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -79,7 +87,14 @@ impl Ids {
             let compound = lower.ends_with("nummer") || lower.ends_with("nr");
             pats.push(kw.trim().to_string());
             meta.push((flavor, compound));
+            tail.push(flag.trim() == "tail");
         }
+        let tail_stop = TAIL_STOP
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect();
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -88,7 +103,33 @@ impl Ids {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)
             .expect("ID keywords form a valid automaton. This is a bug.");
-        Ids { keywords, meta }
+        Ids {
+            keywords,
+            meta,
+            tail,
+            tail_stop,
+        }
+    }
+
+    /// For a generic tail at `ks`: true when the word it ends has a head
+    /// of at least two letters that is not a stop head ("Schaden" in
+    /// "Schadennr.", "KV" in "KV-Nr."; not "Haus" in "Hausnummer", not a
+    /// bare "Nr. 5").
+    fn tail_has_case_head(&self, text: &str, ks: usize) -> bool {
+        let before = text.get(..ks).unwrap_or("");
+        let word_len: usize = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic() || matches!(c, '.' | '-'))
+            .map(char::len_utf8)
+            .sum();
+        let head = before
+            .get(ks - word_len..)
+            .unwrap_or("")
+            .trim_end_matches(['.', '-'])
+            .to_lowercase();
+        head.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !self.tail_stop.iter().any(|s| head.ends_with(s.as_str()))
     }
 
     /// Keyword-led identifiers. Every identifier contains a digit, so the
@@ -121,6 +162,11 @@ impl Ids {
             };
             let (ks, ke) = (m.start(), m.end());
             if !compound && !word_start(text, ks) || after_vat_prefix(text.as_bytes(), ks) {
+                continue;
+            }
+            if self.tail.get(m.pattern().as_usize()) == Some(&true)
+                && !self.tail_has_case_head(text, ks)
+            {
                 continue;
             }
             // The keyword must end its word ("Bestellungen" is no keyword),
@@ -547,6 +593,43 @@ mod tests {
     fn spec_example() {
         let text = "Hier ist das Support-Ticket von Frau Weber (weber@example.com), Kundennr. 4711: \"Meine Bestellung #98765 vom 15.01. ist nicht angekommen.\"";
         assert_eq!(of(text), ["4711", "#98765"]);
+    }
+
+    #[test]
+    fn generic_number_compounds() {
+        for (text, id) in [
+            ("Schadennr. SN-24-0088123 vergeben", "SN-24-0088123"),
+            (
+                "Versicherter Nguyen, Vers.-Nr. N204518873, fragt",
+                "N204518873",
+            ),
+            ("Tochter (KV-Nr. W482019336)", "W482019336"),
+            ("MA: Jan Kowalski, Pers.-Nr. 20817, Lager", "20817"),
+            ("Anmeldung (Schülernummer S-2024-1187)", "S-2024-1187"),
+            ("an der Abendkasse (Reservierungsnr. KZ-0931).", "KZ-0931"),
+            ("Sparplan (Depotnr. 4402118730) erhöhen", "4402118730"),
+            ("Depotnummer: 88120", "88120"),
+            ("Buchung BK-99120-AT stornieren", "BK-99120-AT"),
+            ("Rahmenvertrag RV-2023-0412 läuft", "RV-2023-0412"),
+        ] {
+            assert_eq!(of(text), [id], "{text}");
+        }
+        // Numbers of things, not of a person or case; a bare "Nr." has no head.
+        for text in [
+            "Hausnummer 12 fehlt",
+            "Hausnr. 12a",
+            "Artikelnummer 4711-22",
+            "Artikelnr. 88120",
+            "Telefonnummer 030 1234567",
+            "Zimmernummer 214",
+            "Seriennummer 12345",
+            "Seite Nr. 5",
+            "Nr. 12345",
+            "Henry 2024",
+            "Heinr. 12",
+        ] {
+            assert!(of(text).is_empty(), "{text}: {:?}", of(text));
+        }
     }
 
     #[test]
