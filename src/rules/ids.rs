@@ -6,7 +6,10 @@
 //!    "Bestellung", "Aktenzeichen", "Personalausweis" …), then a small
 //!    parser reads the identifier after the keyword (or before it, as in
 //!    "4711 (Kundennummer)"). The span is the identifier only, never the
-//!    keyword; a leading `#` is part of it ("#98765").
+//!    keyword; a leading `#` is part of it ("#98765"). Any other
+//!    "…nummer"/"…nr" compound counts too ("Schadennr.", "KV-Nr."), unless
+//!    its head numbers a thing (`lexicons/ids_tail_stop.txt`: "Hausnummer",
+//!    "Artikelnr.").
 //! 2. **Checksummed German IDs anywhere** ([`HitKind::Validated`]):
 //!    Steuer-ID, Rentenversicherungsnummer, Krankenversichertennummer and
 //!    ID card / passport numbers with their 7-3-1 check digit, found from
