@@ -236,6 +236,9 @@ fn outside_curated_names(rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
 /// party or union named in a general statement ("Die CDU lehnt ab") stays an
 /// organisation.
 fn fuse_about_people(text: &str, mut hits: Vec<Hit>, policy: &Policy) -> Vec<Entity> {
+    if !hits.iter().any(|h| h.label.is_art9()) {
+        return fuse(hits);
+    }
     let fused = fuse(hits.clone());
     let unrelated: Vec<&Entity> = fused
         .iter()

@@ -62,19 +62,26 @@ enum Flavor {
 #[derive(Debug)]
 pub(crate) struct Ids {
     keywords: AhoCorasick,
-    /// Per pattern: flavour and whether it may end a compound word.
-    meta: Vec<(Flavor, bool)>,
-    /// Per pattern: a generic compound tail ("nummer", "nr") that counts
-    /// only after a head word not in [`TAIL_STOP`] ("Schadennr.", "KV-Nr.").
-    tail: Vec<bool>,
+    /// Per pattern, in pattern order.
+    meta: Vec<Keyword>,
     tail_stop: Vec<String>,
+}
+
+/// What the keyword list says about one pattern.
+#[derive(Debug, Clone, Copy)]
+struct Keyword {
+    flavor: Flavor,
+    /// May end a compound word ("Neukundennummer").
+    compound: bool,
+    /// A generic compound tail ("nummer", "nr") that counts only after a
+    /// head word not in [`TAIL_STOP`] ("Schadennr.", "KV-Nr.").
+    tail: bool,
 }
 
 impl Ids {
     pub(crate) fn new() -> Self {
         let mut pats = Vec::new();
         let mut meta = Vec::new();
-        let mut tail = Vec::new();
         for line in KEYWORDS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -89,8 +96,11 @@ impl Ids {
             let lower = kw.trim().to_lowercase();
             let compound = lower.ends_with("nummer") || lower.ends_with("nr");
             pats.push(kw.trim().to_string());
-            meta.push((flavor, compound));
-            tail.push(flag.trim() == "tail");
+            meta.push(Keyword {
+                flavor,
+                compound,
+                tail: flag.trim() == "tail",
+            });
         }
         let tail_stop = TAIL_STOP
             .lines()
@@ -109,7 +119,6 @@ impl Ids {
         Ids {
             keywords,
             meta,
-            tail,
             tail_stop,
         }
     }
@@ -160,15 +169,18 @@ impl Ids {
 
     fn keyword_window(&self, text: &str, ws: usize, we: usize, out: &mut Vec<Hit>) {
         for m in self.keywords.find_iter(Input::new(text).range(ws..we)) {
-            let Some(&(flavor, compound)) = self.meta.get(m.pattern().as_usize()) else {
+            let Some(&Keyword {
+                flavor,
+                compound,
+                tail,
+            }) = self.meta.get(m.pattern().as_usize())
+            else {
                 continue;
             };
             let (ks, ke) = (m.start(), m.end());
-            if !compound && !word_start(text, ks) || after_vat_prefix(text.as_bytes(), ks) {
-                continue;
-            }
-            if self.tail.get(m.pattern().as_usize()) == Some(&true)
-                && !self.tail_has_case_head(text, ks)
+            if !compound && !word_start(text, ks)
+                || after_vat_prefix(text.as_bytes(), ks)
+                || tail && !self.tail_has_case_head(text, ks)
             {
                 continue;
             }
