@@ -226,7 +226,8 @@ def write_card(out: str, cfg: dict, summary: dict) -> None:
     card = CARD.format(
         date=datetime.date.today().isoformat(), layers=n, params=nparams / 1e6, vocab=v, labels=", ".join(LABELS),
         command=cmd,
-        train_line=(f"{summary.get('steps')} steps, {summary.get('train_minutes', 0):.1f} min training on 2 CPU threads, "
+        train_line=(f"{summary.get('steps')} steps, {summary.get('train_minutes', 0):.1f} min training on "
+                    f"{'a GPU' if args.get('device', 'cpu') != 'cpu' else '2 CPU threads'}, "
                     f"{summary.get('s_per_step', 0):.3f} s/step at batch {args.get('batch_size')}." if summary else ""),
         torch_numbers="\n".join(rows) if rows else "(none recorded)")
     with open(os.path.join(out, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
@@ -242,7 +243,13 @@ def main() -> None:
     ck = torch.load(a.checkpoint, map_location="cpu", weights_only=False)
     model = BertTagger(ck["config"])
     model.load_state_dict(ck["state_dict"])
-    summary = json.load(open(os.path.join(os.path.dirname(a.checkpoint), "summary.json")))
+    sp = os.path.join(os.path.dirname(a.checkpoint), "summary.json")
+    if os.path.exists(sp):
+        summary = json.load(open(sp))
+    else:  # a checkpoint that travelled alone (training/run_gpu.sh): what it records itself
+        hist = ck.get("history") or []
+        summary = {"args": ck.get("args", {}), "history": hist,
+                   "steps": hist[-1]["step"] if hist else None, "train_minutes": hist[-1]["train_minutes"] if hist else 0}
     export(model, a.base, a.out, summary)
 
 

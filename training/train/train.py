@@ -24,6 +24,16 @@ within minutes (training loss ~0.002); new names in known contexts make the
 model read the context instead of the name (Dai & Adel, "An Analysis of Simple
 Data Augmentation for Named Entity Recognition", COLING 2020).
 
+Distillation (--teacher RUN_DIR): a trained tagger (e.g. 12 layers) labels every
+batch too; the loss is (1 - a) * cross-entropy + a * T^2 * KL(teacher_T || student_T)
+over the labelled pieces (--kd-alpha a, --kd-temp T; Hinton et al. 2015). With
+--init-from-teacher L0,L1,... the student's encoder layers start from those teacher
+layers (DistilBERT's every-other-layer initialisation) instead of the base.
+
+--device cuda (with --bf16 autocast) runs the same recipe on a GPU; see
+training/run_gpu.sh. With both --steps and --minutes the schedule follows whichever
+budget is further used up, so the learning rate always reaches zero.
+
 Example (the documented full run):
   python training/train/train.py --base /work/train-work/e5-de-hf --layers 6 --minutes 70
 Smoke run:
@@ -75,6 +85,7 @@ def featurize(tok, rows, max_len):
 
 
 def collate(batch, pad_id):
+    """-> (ids, attention mask, targets) on the CPU; targets are -100 except at labelled pieces."""
     n = max(len(x["ids"]) for x in batch)
     ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
     attn = torch.zeros((len(batch), n), dtype=torch.long)
@@ -91,12 +102,13 @@ def collate(batch, pad_id):
 def predict(model, feats, pad_id, bs=32):
     """-> list of predicted label-name lists, one per feature window."""
     model.eval()
+    dev = next(model.parameters()).device
     order = sorted(range(len(feats)), key=lambda i: len(feats[i]["ids"]))
     preds = [None] * len(feats)
     for k in range(0, len(order), bs):
         idx = order[k:k + bs]
         ids, attn, _ = collate([feats[i] for i in idx], pad_id)
-        am = model(ids, attn).argmax(-1)
+        am = model(ids.to(dev), attn.to(dev)).float().argmax(-1).cpu()
         for j, i in enumerate(idx):
             preds[i] = [LABELS[am[j, p]] for p in feats[i]["pos"]]
     model.train()
@@ -205,6 +217,14 @@ def main():
     ap.add_argument("--augment-srcs", default="germeval,europarl", help="sources whose examples get mention replacement")
     ap.add_argument("--eval-every", type=float, default=10.0, help="minutes of training between evaluations")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--bf16", action="store_true", help="bf16 autocast (GPU)")
+    ap.add_argument("--teacher", default=None, help="run dir (checkpoint.pt) of a trained tagger to distil from")
+    ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the distillation term")
+    ap.add_argument("--kd-temp", type=float, default=2.0, help="softmax temperature of the distillation term")
+    ap.add_argument("--init-from-teacher", default=None,
+                    help="comma-separated teacher layers that initialise the student's encoder layers (e.g. 0,2,4,6,8,10)")
+    ap.add_argument("--fp16-checkpoint", action="store_true", help="store the checkpoint's weights as fp16 (half the size)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--run-dir", default="/work/train-work/run")
     ap.add_argument("--export-dir", default=os.path.join(REPO, "models", "ampel-ner-de"))
@@ -215,6 +235,9 @@ def main():
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
+    dev = torch.device(a.device)
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
     rng = random.Random(a.seed)
     from tokenizers import Tokenizer
 
@@ -226,6 +249,26 @@ def main():
         init_weights(model)
     else:
         model = load_base(a.base, a.layers)
+    teacher = None
+    if a.teacher:
+        ck = torch.load(os.path.join(a.teacher, "checkpoint.pt"), map_location="cpu", weights_only=False)
+        teacher = BertTagger(ck["config"])
+        teacher.load_state_dict({k: v.float() for k, v in ck["state_dict"].items()})
+        teacher.eval().requires_grad_(False)
+        print(f"teacher: {a.teacher} ({ck['config']['num_hidden_layers']} layers), kd alpha {a.kd_alpha}, T {a.kd_temp}", flush=True)
+        if a.init_from_teacher:
+            src = [int(x) for x in a.init_from_teacher.split(",")]
+            if len(src) != len(model.bert.encoder.layer):
+                raise SystemExit(f"--init-from-teacher names {len(src)} layers, the student has {len(model.bert.encoder.layer)}")
+            model.bert.embeddings.load_state_dict(teacher.bert.embeddings.state_dict())
+            for dst_layer, s in zip(model.bert.encoder.layer, src):
+                dst_layer.load_state_dict(teacher.bert.encoder.layer[s].state_dict())
+            model.classifier.load_state_dict(teacher.classifier.state_dict())
+            print(f"student initialised from teacher layers {src}", flush=True)
+        teacher.to(dev)
+    elif a.init_from_teacher:
+        raise SystemExit("--init-from-teacher needs --teacher")
+    model.to(dev)
     cfg = model.config
     vocab = cfg["vocab_size"]
     freeze = a.freeze_embeddings or vocab > 100_000
@@ -289,16 +332,25 @@ def main():
     history = []
     model.train()
     while True:
-        frac = train_time / budget if budget else step / a.steps
+        frac = max(train_time / budget if budget else 0.0, step / a.steps if a.steps else 0.0)
         if frac >= 1.0:
             break
         scale = frac / a.warmup if frac < a.warmup else max(0.0, (1 - frac) / (1 - a.warmup))
         for g in opt.param_groups:
             g["lr"] = g["peak"] * scale
         ts = time.time()
-        ids, attn, tgt = collate(next(it), pad_id)
-        logits = model(ids, attn)
-        loss = F.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), ignore_index=-100)
+        ids, attn, tgt = (t.to(dev, non_blocking=True) for t in collate(next(it), pad_id))
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.bf16):
+            logits = model(ids, attn).float()
+            loss = F.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), ignore_index=-100)
+            if teacher is not None:
+                with torch.no_grad():
+                    t_logits = teacher(ids, attn).float()
+                sel = tgt.view(-1) != -100
+                s_log = F.log_softmax(logits.view(-1, logits.shape[-1])[sel] / a.kd_temp, -1)
+                t_log = F.log_softmax(t_logits.view(-1, t_logits.shape[-1])[sel] / a.kd_temp, -1)
+                kd = F.kl_div(s_log, t_log, log_target=True, reduction="batchmean") * a.kd_temp ** 2
+                loss = (1 - a.kd_alpha) * loss + a.kd_alpha * kd
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -320,7 +372,11 @@ def main():
           f" batch {a.batch_size}), wall {(time.time() - t0) / 60:.1f} min", flush=True)
 
     os.makedirs(a.run_dir, exist_ok=True)
-    torch.save({"config": cfg, "state_dict": model.state_dict(), "args": vars(a), "history": history},
+    model.cpu()
+    sd = model.state_dict()
+    if a.fp16_checkpoint:
+        sd = {k: v.half() for k, v in sd.items()}
+    torch.save({"config": cfg, "state_dict": sd, "args": vars(a), "history": history},
                os.path.join(a.run_dir, "checkpoint.pt"))
     summary = {"args": vars(a), "steps": step, "train_minutes": train_time / 60, "s_per_step": train_time / max(step, 1),
                "pieces_per_s": tokens / max(train_time, 1e-9), "history": history}
