@@ -1,19 +1,30 @@
-//! Labelled fields: HEALTH and SPECIAL_CATEGORY values that only their field
-//! name marks as Art. 9 data.
+//! Labelled fields and table columns: values that only their field name
+//! marks.
 //!
-//! - key–value: `Konfession: rk`, `Diagnose = F32.1`, `GdB: 50` — the value
-//!   runs to the end of the line or the next `;`, `|`, `,` or sentence end;
-//! - table columns: a pasted export whose header row names such a field
-//!   (`Name;Geburtsdatum;Diagnose`, also tab, `|` or `,` without a space
-//!   after it) — every
-//!   following row with the same number of cells contributes its cell in
-//!   that column, until a blank line or a row of another shape.
+//! - key–value: `Konfession: rk`, `Diagnose = F32.1`, `GdB: 50` — HEALTH and
+//!   SPECIAL_CATEGORY values; the value runs to the end of the line or the
+//!   next `;`, `|`, `,` or sentence end (identifiers after a keyword are
+//!   `ids.rs`'s);
+//! - table columns: a pasted export whose header row (`;`, tab, `|`, or `,`
+//!   without a space after it) names a column — every following row with the
+//!   same number of cells contributes its cell in that column, until a blank
+//!   line or a row of another shape. Columns:
+//!   - an Art. 9 field (`Name;Geburtsdatum;Diagnose`): any value;
+//!   - an identifier (`Kundennr`, `Rechnungsnummer`, `Kunden-ID`, see
+//!     [`is_id_header`]): ID_NUMBER when the cell looks like one (three
+//!     digits or more, no spaces or commas, not a date);
+//!   - `PLZ`/`Postleitzahl`: ADDRESS for 4–5 digits, and then also the
+//!     `Ort`/`Stadt`/`Wohnort` cells of the same rows (a city that is part
+//!     of a postal address is ADDRESS in the SPEC);
+//!   - `Vorname`/`Nachname`/`Familienname` (and `Name` beside a `Vorname`
+//!     column): PERSON for cells of letters, spaces, `-`, `'` and `.`.
 //!
-//! The field names live in `lexicons/fields.txt`. Whether the value concerns
-//! a person is decided later by the policy layer, as for `art9.rs`.
+//! The Art. 9 field names live in `lexicons/fields.txt`. Whether such a value
+//! concerns a person is decided later by the policy layer, as for `art9.rs`.
 
 use std::sync::LazyLock;
 
+use super::ids::is_id_header;
 use super::Detector;
 use crate::types::{Hit, HitKind, Label};
 
@@ -30,6 +41,127 @@ const MAX_HEADER_CELL: usize = 40;
 const EMPTY_VALUES: &[&str] = &["-", "–", "—", "n/a", "k.a.", "k. a.", "?", "/"];
 
 const SEPARATORS: &[char] = &[';', '\t', '|', ','];
+
+/// Header cells of a postcode column.
+const POSTCODE_HEADERS: &[&str] = &["plz", "postleitzahl"];
+
+/// Header cells of a city column (ADDRESS only beside a postcode column).
+const CITY_HEADERS: &[&str] = &["ort", "stadt", "wohnort", "ortschaft"];
+
+/// Header cells of a name column.
+const NAME_HEADERS: &[&str] = &[
+    "vorname",
+    "nachname",
+    "familienname",
+    "zuname",
+    "geburtsname",
+];
+
+/// What else the header row holds, for the columns that depend on it.
+#[derive(Debug, Clone, Copy, Default)]
+struct HeaderContext {
+    /// A postcode column: "Ort" holds the cities of postal addresses.
+    postcodes: bool,
+    /// A given-name column: "Name" holds surnames.
+    given_names: bool,
+}
+
+impl HeaderContext {
+    fn of(cells: impl Iterator<Item = impl AsRef<str>>) -> Self {
+        let mut ctx = HeaderContext::default();
+        for cell in cells {
+            let lower = cell.as_ref().trim().to_lowercase();
+            ctx.postcodes |= POSTCODE_HEADERS.contains(&lower.as_str());
+            ctx.given_names |= lower == "vorname";
+        }
+        ctx
+    }
+}
+
+/// What a table column holds, read off its header cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// An Art. 9 field: any value, with this label.
+    Field(Label),
+    /// Identifiers.
+    Id,
+    /// Postcodes.
+    Postcode,
+    /// Cities of postal addresses.
+    City,
+    /// Given names or surnames.
+    Person,
+}
+
+impl Column {
+    /// The column named by header `cell` in a header row with `ctx`.
+    fn of(cell: &str, ctx: HeaderContext) -> Option<Column> {
+        if let Some(label) = field_label(cell) {
+            return Some(Column::Field(label));
+        }
+        let lower = cell.to_lowercase();
+        if POSTCODE_HEADERS.contains(&lower.as_str()) {
+            Some(Column::Postcode)
+        } else if ctx.postcodes && CITY_HEADERS.contains(&lower.as_str()) {
+            Some(Column::City)
+        } else if NAME_HEADERS.contains(&lower.as_str()) || (ctx.given_names && lower == "name") {
+            Some(Column::Person)
+        } else if is_id_header(cell) {
+            Some(Column::Id)
+        } else {
+            None
+        }
+    }
+
+    fn label(self) -> Label {
+        match self {
+            Column::Field(label) => label,
+            Column::Id => Label::IdNumber,
+            Column::Postcode | Column::City => Label::Address,
+            Column::Person => Label::Person,
+        }
+    }
+
+    /// Whether `value` (trimmed, non-empty) fits the column.
+    fn accepts(self, value: &str) -> bool {
+        match self {
+            Column::Field(_) => true,
+            Column::Id => looks_like_id(value),
+            Column::Postcode => {
+                (4..=5).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+            }
+            Column::City => {
+                value.len() <= MAX_HEADER_CELL
+                    && value.chars().next().is_some_and(char::is_uppercase)
+                    && !value.chars().any(|c| c.is_ascii_digit())
+            }
+            Column::Person => {
+                value.len() <= MAX_HEADER_CELL
+                    && value.chars().next().is_some_and(char::is_alphabetic)
+                    && value
+                        .chars()
+                        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.'))
+            }
+        }
+    }
+}
+
+/// An identifier cell: 4–40 bytes of letters, digits and `-/_.#`, with at
+/// least three digits, and not a date ("14.02.2024", "2024-02-14").
+fn looks_like_id(value: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let date = |sep: u8| {
+        value.bytes().all(|b| b.is_ascii_digit() || b == sep)
+            && value.bytes().filter(|&b| b == sep).count() == 2
+    };
+    (4..=40).contains(&value.len())
+        && digits >= 3
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '/' | '_' | '.' | '#'))
+        && !date(b'.')
+        && !date(b'-')
+}
 
 /// The field names of `lexicons/fields.txt` with their labels, parsed once.
 static NAMES: LazyLock<Vec<(&'static str, Label)>> =
@@ -126,9 +258,10 @@ impl Detector for Fields {
                     continue;
                 }
                 let width = line.split(sep).count();
-                for (column, cell) in line.split(sep).enumerate() {
-                    if let Some(label) = field_label(cell.trim()) {
-                        table_column(text, start + line.len(), sep, width, column, label, out);
+                let ctx = HeaderContext::of(line.split(sep));
+                for (index, cell) in line.split(sep).enumerate() {
+                    if let Some(column) = Column::of(cell.trim(), ctx) {
+                        table_column(text, start + line.len(), sep, width, index, column, out);
                     }
                 }
             }
@@ -153,15 +286,15 @@ fn key_value(text: &str, sep: usize, label: Label) -> Option<Hit> {
 }
 
 /// The header row ending at byte `header_end` has `width` cells split by
-/// `sep` and names a field in cell `column`: add that column's cells of the
-/// rows below it.
+/// `sep` and names `column` in cell `index`: add that column's cells of the
+/// rows below it that fit the column.
 fn table_column(
     text: &str,
     header_end: usize,
     sep: char,
     width: usize,
-    column: usize,
-    label: Label,
+    index: usize,
+    column: Column,
     out: &mut Vec<Hit>,
 ) {
     let mut pos = header_end;
@@ -176,10 +309,10 @@ fn table_column(
         }
         let mut cell_start = row_start;
         for (i, cell) in row.split(sep).enumerate() {
-            if i == column {
-                if let Some(hit) = cell_hit(text, cell_start, cell_start + cell.len(), label) {
-                    out.push(hit);
-                }
+            if i == index {
+                let hit = cell_hit(text, cell_start, cell_start + cell.len(), column.label())
+                    .filter(|h| column.accepts(&text[h.span.start..h.span.end]));
+                out.extend(hit);
                 break;
             }
             cell_start += cell.len() + sep.len_utf8();
@@ -267,10 +400,56 @@ mod tests {
             vec![("Parkinson", Health), ("Pflegegrad 3", Health)]
         );
         let tsv = "Nachname\tVorname\tKonfession\tTelefon\nDavids\tRupert\tev\t030 1\nHahn\tPia";
-        assert_eq!(found(tsv), vec![("ev", SpecialCategory)]);
+        assert_eq!(
+            found(tsv),
+            vec![
+                ("Davids", Label::Person),
+                ("Rupert", Label::Person),
+                ("ev", SpecialCategory)
+            ]
+        );
         let crlf = "Name;Diagnose\r\nAnna Weber;Asthma\r\nOtto Rau;Gicht\r\n";
         assert_eq!(found(crlf), vec![("Asthma", Health), ("Gicht", Health)]);
         // Not a header: the name is not a whole cell.
         assert_eq!(found("Name;Diagnose folgt;x\nA;B;C"), vec![]);
+    }
+
+    #[test]
+    fn identifier_address_and_name_columns() {
+        use Label::{Address, IdNumber, Person};
+        let csv = "Kundennr;Name;Vorname;PLZ;Ort;Umsatz 2023\n100234;Meier;Claudia;80331;München;1.240,00";
+        assert_eq!(
+            found(csv),
+            vec![
+                ("100234", IdNumber),
+                ("Meier", Person),
+                ("Claudia", Person),
+                ("80331", Address),
+                ("München", Address)
+            ]
+        );
+        let tsv =
+            "Rechnungsnr\tDatum\tKunde\tBetrag\nR-88120\t14.02.2024\tBäckerei Lindner\t482,50";
+        assert_eq!(found(tsv), vec![("R-88120", IdNumber)]);
+        let commas = "Mitglieds-ID,Nachname,Telefonnummer\nKN-2021-05034,von Bredow,0201 77812";
+        assert_eq!(
+            found(commas),
+            vec![("KN-2021-05034", IdNumber), ("von Bredow", Person)]
+        );
+    }
+
+    #[test]
+    fn column_values_must_fit() {
+        // Amounts, dates, short numbers and words are no identifiers; a
+        // "Name" column without "Vorname" may hold companies; "Ort" without
+        // a postcode column is a place, not an address; numbers of things
+        // ("Artikelnr", "Hausnummer") are no identifier columns.
+        let csv = "Rechnung;Datum;Name;Ort;Artikelnr;Hausnummer\n\
+                   482,50;14.02.2024;Bäckerei Lindner;Essen;100234;12";
+        assert_eq!(found(csv), vec![]);
+        let csv = "PLZ;Ort\nD-451;12345\n123;Essen 1";
+        assert_eq!(found(csv), vec![]);
+        let csv = "Auftrag;Kundennr;Nachname\nneu;12;Koch 2\noffen;2024-02-14;-";
+        assert_eq!(found(csv), vec![]);
     }
 }

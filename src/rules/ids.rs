@@ -15,6 +15,15 @@
 //!    ID card / passport numbers with their 7-3-1 check digit, found from
 //!    digit runs and validated with [`super::checksum`].
 //! 3. **Licence plates**, only after a keyword such as "Kennzeichen".
+//!
+//! A keyword in a chat turn that asks for the identifier ("Können Sie mir
+//! Ihre Kundennummer nennen?") also marks the identifiers that open the next
+//! turn ("Kunde: 596-73921"), see [`answers`].
+//!
+//! [`is_id_header`] tells the table pass of `fields.rs` which header cells
+//! ("Kundennr", "Rechnungsnummer", "Kunden-ID") name an identifier column.
+
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
@@ -64,7 +73,6 @@ pub(crate) struct Ids {
     keywords: AhoCorasick,
     /// Per pattern, in pattern order.
     meta: Vec<Keyword>,
-    tail_stop: Vec<String>,
 }
 
 /// What the keyword list says about one pattern.
@@ -80,6 +88,7 @@ struct Keyword {
 
 impl Ids {
     pub(crate) fn new() -> Self {
+        LazyLock::force(&TAIL_STOP_HEADS);
         let mut pats = Vec::new();
         let mut meta = Vec::new();
         for line in KEYWORDS.lines() {
@@ -102,12 +111,6 @@ impl Ids {
                 tail: flag.trim() == "tail",
             });
         }
-        let tail_stop = TAIL_STOP
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_lowercase)
-            .collect();
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -116,11 +119,7 @@ impl Ids {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)
             .expect("ID keywords form a valid automaton. This is a bug.");
-        Ids {
-            keywords,
-            meta,
-            tail_stop,
-        }
+        Ids { keywords, meta }
     }
 
     /// For a generic tail at `ks`: true when the word it ends has a head
@@ -141,7 +140,7 @@ impl Ids {
             .trim_end_matches(['.', '-'])
             .to_lowercase();
         head.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && !self.tail_stop.iter().any(|s| head.ends_with(s.as_str()))
+            && !TAIL_STOP_HEADS.iter().any(|s| head.ends_with(s.as_str()))
     }
 
     /// Keyword-led identifiers. Every identifier contains a digit, so the
@@ -217,8 +216,20 @@ impl Ids {
                         })
                 }
             };
-            if let Some(h) = found {
-                out.push(h);
+            match found {
+                Some(h) => out.push(h),
+                None if flavor != Flavor::Plate => {
+                    out.extend(answers(text, ks, ke).into_iter().map(|(s, e)| {
+                        Hit::new(
+                            s,
+                            e,
+                            Label::IdNumber,
+                            SCORE_ID_KEYWORD_BEFORE,
+                            HitKind::Pattern,
+                        )
+                    }));
+                }
+                None => {}
             }
         }
     }
@@ -233,6 +244,53 @@ impl Detector for Ids {
         self.detect_keyword_led(text, out);
         detect_checksummed(text, out);
     }
+}
+
+// ----- identifier columns in tables ----------------------------------------
+
+/// The heads of [`TAIL_STOP`], lower case.
+static TAIL_STOP_HEADS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    TAIL_STOP
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_lowercase)
+        .collect()
+});
+
+/// The keywords of [`KEYWORDS`] that are whole words (not generic tails),
+/// lower case, without a trailing '.'.
+static HEADER_KEYWORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    KEYWORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (kw, flag) = l.split_once('|').unwrap_or((l, ""));
+            (flag.trim() != "tail").then(|| kw.trim().trim_end_matches('.').to_lowercase())
+        })
+        .collect()
+});
+
+/// Whether a table header cell names a column of identifiers: a keyword of
+/// `lexicons/ids_keywords.txt` as the whole cell ("Kundennr", "Bestellung"),
+/// a bare "ID", or a "…nummer" / "…nr" / "…-ID" compound whose head has two
+/// letters or more and is not a stop head ("Mitgliedsnummer", "Vers.-Nr.";
+/// not "Hausnummer", "Telefonnr.").
+pub(crate) fn is_id_header(cell: &str) -> bool {
+    let c = cell.trim().trim_end_matches(['.', ':']).to_lowercase();
+    if c == "id" || HEADER_KEYWORDS.contains(&c) {
+        return true;
+    }
+    ["nummer", "nr", "-id"].iter().any(|tail| {
+        let Some(head) = c.strip_suffix(tail) else {
+            return false;
+        };
+        let head = head.trim_end_matches(['.', '-', ' ']);
+        head.chars().filter(|ch| ch.is_alphabetic()).count() >= 2
+            && !head.contains(' ')
+            && !TAIL_STOP_HEADS.iter().any(|s| head.ends_with(s.as_str()))
+    })
 }
 
 // ----- keyword-led identifiers ---------------------------------------------
@@ -421,6 +479,104 @@ fn parse_identifier(text: &str, s: usize, spaced: bool) -> Option<(usize, usize)
         return None;
     }
     Some((s, e))
+}
+
+/// Words of a line that asks for something ("Bitte nennen Sie …", "gib
+/// deine Kundennummer ein."), lower case.
+const REQUESTS: &[&str] = &[
+    "nennen",
+    "angeben",
+    "eingeben",
+    " ein.",
+    "mitteilen",
+    "durchgeben",
+    "schicken",
+    "senden",
+    "brauche",
+    "bräuchte",
+    "benötige",
+];
+
+/// Longest speaker name before the ':' of a chat turn, in bytes.
+const MAX_SPEAKER: usize = 30;
+
+/// At most this many identifiers are read from one answer.
+const MAX_ANSWER_IDS: usize = 3;
+
+/// Identifiers answering a request: the line of the keyword at `ks..ke`
+/// asks for it (it ends with '?' or holds a [`REQUESTS`] word), and the next
+/// line is a chat turn ("Kunde: …", "[14:03] Kundin: …") whose first words
+/// hold identifiers ("die 4410293, die andere 4410294"). Phone numbers
+/// (a leading '+', or '0' and nine digits or more) are left to the phone rule.
+fn answers(text: &str, ks: usize, ke: usize) -> Vec<(usize, usize)> {
+    let line_start = text[..ks].rfind('\n').map_or(0, |i| i + 1);
+    let Some(line_end) = text[ke..].find('\n').map(|i| ke + i) else {
+        return Vec::new();
+    };
+    let line = text[line_start..line_end].trim_end().to_lowercase();
+    if !(line.ends_with('?') || REQUESTS.iter().any(|r| line.contains(r))) {
+        return Vec::new();
+    }
+    let reply_start = line_end + 1;
+    let reply_end = text[reply_start..]
+        .find('\n')
+        .map_or(text.len(), |i| reply_start + i);
+    let reply = &text[reply_start..reply_end];
+    // "[14:03] " before the speaker.
+    let mut body = 0;
+    if reply.starts_with('[') {
+        match reply.find(']') {
+            Some(i) if i < 12 => body = i + 1,
+            _ => return Vec::new(),
+        }
+    }
+    let Some(colon) = reply[body..].find(':').map(|i| body + i) else {
+        return Vec::new();
+    };
+    let speaker = reply[body..colon].trim();
+    if speaker.is_empty()
+        || speaker.len() > MAX_SPEAKER
+        || !speaker
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.'))
+    {
+        return Vec::new();
+    }
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = reply_start + colon + 1;
+    let mut words = 0;
+    while i < reply_end && words < 8 && found.len() < MAX_ANSWER_IDS {
+        while i < reply_end && matches!(b[i], b' ' | b'\t' | b',' | b';') {
+            i += 1;
+        }
+        if i >= reply_end {
+            break;
+        }
+        let phone_chars = |c: &u8| c.is_ascii_digit() || matches!(c, b' ' | b'+' | b'/' | b'-');
+        let phone_len = text[i..reply_end].bytes().take_while(phone_chars).count();
+        let phone_digits = text[i..i + phone_len]
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .count();
+        if matches!(b[i], b'+' | b'0') && phone_digits >= 9 {
+            i += phone_len;
+        } else {
+            match parse_identifier(text, i, false) {
+                Some((s, e)) if !is_year(&text[s..e]) && e <= reply_end => {
+                    found.push((s, e));
+                    i = e;
+                }
+                _ => {
+                    i += text[i..reply_end]
+                        .find([' ', '\t', ',', ';'])
+                        .unwrap_or(reply_end - i);
+                }
+            }
+        }
+        words += 1;
+    }
+    found
 }
 
 /// "4711 (Kundennummer)": an identifier right before `(keyword`.
@@ -705,6 +861,56 @@ mod tests {
         ] {
             assert!(of(text).is_empty(), "{text}: {:?}", of(text));
         }
+    }
+
+    #[test]
+    fn identifier_column_headers() {
+        for h in [
+            "Kundennr",
+            "Kundennummer",
+            "Kunden-Nr.",
+            "Rechnungsnr",
+            "Mitglieds-ID",
+            "ID",
+            "Vers.-Nr.",
+            "Bestellung",
+            "Aktenzeichen",
+        ] {
+            assert!(is_id_header(h), "{h}");
+        }
+        for h in [
+            "Telefonnummer",
+            "Hausnummer",
+            "Artikelnr",
+            "Name",
+            "Datum",
+            "Nr",
+            "Betrag",
+            "ID Karte",
+        ] {
+            assert!(!is_id_header(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn chat_answers_to_a_request() {
+        assert_eq!(
+            of("Agent: Können Sie mir Ihre Kundennummer oder E-Mail nennen?\nKunde: 596-73921\nAgent: Danke."),
+            vec!["596-73921"]
+        );
+        assert_eq!(
+            of("Bot: Bitte gib deine Kundennummer ein.\nKunde: 1029384756\nBot: Danke."),
+            vec!["1029384756"]
+        );
+        assert_eq!(
+            of("[14:02] Agent: Welche Bestellnummer soll storniert werden?\n[14:03] Kundin: die 4410293, die andere 4410294 behalte ich"),
+            vec!["4410293", "4410294"]
+        );
+        // No request, no chat turn, a phone number or a year: nothing.
+        assert!(of("Agent: Ihre Kundennummer ist notiert.\nKunde: 596-73921 passt").is_empty());
+        assert!(of("Wie lautet Ihre Kundennummer?\n596-73921").is_empty());
+        assert!(of("Agent: Kundennummer oder Telefon?\nKunde: 0171 2345678").is_empty());
+        assert!(of("Agent: Seit wann haben Sie die Kundennummer?\nKunde: seit 2019").is_empty());
     }
 
     #[test]
