@@ -155,7 +155,8 @@ impl Policy {
                 .map(str::to_lowercase)
                 .collect()
         };
-        let sentence = words(text.get(s..end).unwrap_or(""));
+        let raw = text.get(s..end).unwrap_or("");
+        let sentence = words(raw);
         if sentence.iter().any(|w| FIRST_PERSON.contains(&w.as_str())) {
             return true;
         }
@@ -163,7 +164,7 @@ impl Policy {
             THIRD_PERSON.contains(&w.as_str())
                 || PERSON_NOUNS.contains(&w.as_str())
                 || is_record_word(w)
-        });
+        }) || subject_left_out(text, raw, end);
         third
             && (entities.iter().any(|o| o.label == Label::Person)
                 || words(text).iter().any(|w| SOMEONE.contains(&w.as_str())))
@@ -338,6 +339,47 @@ const RECORD_WORDS: &[&str] = &[
     "arbeitsunfähigkeit",
 ];
 
+/// Finite verbs that open a note's sentence whose subject is left out
+/// ("Nimmt dauerhaft Marcumar.", "Hat seit 2019 Diabetes."): the subject is
+/// the person the note is about, so such a sentence counts like one with a
+/// third-person word. Questions ("Ist Diabetes heilbar?") do not count.
+const NOTE_VERBS: &[&str] = &[
+    "hat",
+    "hatte",
+    "nimmt",
+    "nahm",
+    "ist",
+    "war",
+    "wurde",
+    "leidet",
+    "litt",
+    "bekommt",
+    "bekam",
+    "erhält",
+    "erhielt",
+    "braucht",
+    "benötigt",
+    "befindet",
+    "klagt",
+    "klagte",
+    "trägt",
+    "muss",
+    "musste",
+    "kann",
+    "konnte",
+    "darf",
+    "möchte",
+    "wünscht",
+    "meldet",
+    "meldete",
+    "berichtet",
+    "berichtete",
+    "erwähnt",
+    "erwähnte",
+    "gibt",
+    "gab",
+];
+
 /// A record word or an Art. 9 field name (`w` is lower case).
 fn is_record_word(w: &str) -> bool {
     RECORD_WORDS.contains(&w) || crate::rules::field_label(w).is_some()
@@ -385,6 +427,18 @@ const SOMEONE: &[&str] = &[
     "meine",
 ];
 
+/// Whether the sentence `raw`, ending at byte `end` of `text`, opens with a
+/// capitalised [`NOTE_VERBS`] verb and is no question.
+fn subject_left_out(text: &str, raw: &str, end: usize) -> bool {
+    let first = raw
+        .split(|c: char| !c.is_alphabetic())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    first.chars().next().is_some_and(char::is_uppercase)
+        && NOTE_VERBS.contains(&first.to_lowercase().as_str())
+        && !text.get(end..).is_some_and(|t| t.starts_with('?'))
+}
+
 /// Byte range of the sentence (or line) that holds `[start, end)`.
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     // ';' does not end a sentence: it joins clauses in prose and separates
@@ -409,11 +463,15 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     (s, e)
 }
 
-/// Whether a '.' after `before` leaves the sentence open: after a digit
-/// (an ordinal or a date) or after a known abbreviation ("Kd.", "geb.").
+/// Whether a '.' after `before` leaves the sentence open: after one or two
+/// digits (an ordinal or a date: "3.", "15.01."; not a phone number or a
+/// year: "… 4650181. Der Ratgeber …"), after a known abbreviation ("Kd.", "geb.") or
+/// after a compound abbreviated to "…nr." / "…str." ("Mitgliedsnr.",
+/// "Reichenbachstr.").
 fn dot_continues(before: &str) -> bool {
-    if before.ends_with(|d: char| d.is_ascii_digit()) {
-        return true;
+    let digits = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return digits <= 2;
     }
     let word_start = before
         .char_indices()
@@ -421,7 +479,9 @@ fn dot_continues(before: &str) -> bool {
         .find(|(_, c)| !c.is_alphabetic())
         .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
-    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+        || (lower.len() > 3 && (lower.ends_with("nr") || lower.ends_with("str")))
 }
 
 fn distinct(text: &str, entities: &[Entity], want: impl Fn(Label) -> bool) -> usize {
@@ -576,6 +636,52 @@ mod tests {
         let s = t.find("krank").unwrap();
         let (a, b) = sentence_around(t, s, s + 5);
         assert_eq!(&t[a..b], "Am 3. März war ich krank");
+        // A phone number or a year before the dot ends the sentence.
+        let t =
+            "Anruf von Ada Roth, Tel. 0662 4650181. Der Ratgeber Parkinson erscheint 2025. Gut.";
+        let s = t.find("Parkinson").unwrap();
+        let (a, b) = sentence_around(t, s, s + 9);
+        assert_eq!(&t[a..b], " Der Ratgeber Parkinson erscheint 2025");
+    }
+
+    #[test]
+    fn sentence_bounds_skip_number_compounds() {
+        let t = "Mitglied Ana Iwanowa, Mitgliedsnr. FS-30872, pausiert wegen Schwangerschaft. Gut.";
+        let s = t.find("Schwangerschaft").unwrap();
+        let (a, b) = sentence_around(t, s, s + 15);
+        assert!(t[a..b].starts_with("Mitglied Ana Iwanowa"), "{}", &t[a..b]);
+        let t = "Post an Reichenbachstr. 9 geschickt. Hat Asthma.";
+        let s = t.find("geschickt").unwrap();
+        let (a, b) = sentence_around(t, s, s + 9);
+        assert_eq!(&t[a..b], "Post an Reichenbachstr. 9 geschickt");
+    }
+
+    #[test]
+    fn note_sentences_without_subject_refer_to_the_person() {
+        let p = Policy::default();
+        let t = "Call-Notiz: Versicherter Nguyen Van Minh fragt nach Befreiung. Nimmt dauerhaft Marcumar.";
+        let es = [
+            ent(t, "Nguyen Van Minh", Label::Person),
+            ent(t, "Marcumar", Label::Health),
+        ];
+        assert!(p.about_person(t, &es[1], &es));
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+        // Without anyone named, or as a question, it stays general.
+        let t = "Hilft bei Migräne. Ist Migräne erblich?";
+        let es = [ent(t, "Migräne", Label::Health)];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Green);
+        let t = "Frau Roth hat angerufen. Ist Migräne erblich?";
+        let es = [
+            ent(t, "Roth", Label::Person),
+            ent(t, "Migräne", Label::Health),
+        ];
+        assert!(!p.about_person(t, &es[1], &es));
+        let t = "Frau Roth hat angerufen. Hat Migräne seit Jahren.";
+        let es = [
+            ent(t, "Roth", Label::Person),
+            ent(t, "Migräne", Label::Health),
+        ];
+        assert!(p.about_person(t, &es[1], &es));
     }
 
     #[test]
