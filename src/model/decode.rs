@@ -190,7 +190,11 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
             }
             Tag::Inside { label, last } => {
                 match &mut open {
-                    Some((l, _, b, sum, n)) if *l == label => {
+                    // An entity never runs over a line break ("Brandl\n\nHi
+                    // Kerstin", a signature line and the next greeting).
+                    Some((l, _, b, sum, n))
+                        if *l == label && !line_break_between(text, words, *b, wi) =>
+                    {
                         *b = wi;
                         *sum += p;
                         *n += 1;
@@ -208,6 +212,16 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
     }
     close(&mut open, &mut hits);
     named_after_people(text, strip_titles(text, join_adjacent(text, hits)))
+}
+
+/// Whether a line break separates words `a` and `b` (`a < b`).
+fn line_break_between(text: &str, words: &[Word], a: usize, b: usize) -> bool {
+    match (words.get(a), words.get(b)) {
+        (Some(wa), Some(wb)) => text
+            .get(wa.span.end..wb.span.start)
+            .is_some_and(|gap| gap.contains(['\n', '\r'])),
+        _ => false,
+    }
 }
 
 /// Join entities that the model split although they name one thing:
@@ -262,7 +276,47 @@ const TITLES: &[&str] = &[
     "Dame",
 ];
 
-/// Drop leading titles from PERSON spans; a span that is only a title goes.
+/// Greetings and courtesy words that the model now and then reads as a
+/// name at the start of a chat line or e-mail ("Moin", "Grüezi", "Gerne"):
+/// like titles, they leave PERSON spans. Compared case-insensitively.
+const GREETINGS: &[&str] = &[
+    "hallo",
+    "hallöchen",
+    "hi",
+    "hey",
+    "moin",
+    "moinsen",
+    "servus",
+    "grüezi",
+    "grüß",
+    "gott",
+    "huhu",
+    "tach",
+    "gerne",
+    "danke",
+    "dankeschön",
+    "tschüss",
+    "tschüs",
+    "ciao",
+    "liebe",
+    "lieber",
+    "liebes",
+];
+
+/// Field names of mail headers ("Von: Anna Roth"): before a ':' they are
+/// no names, though the model sometimes runs the name of the line above
+/// into them.
+const MAIL_HEADERS: &[&str] = &[
+    "Von", "An", "Cc", "Bcc", "Betreff", "Gesendet", "Datum", "From", "To", "Sent", "Subject",
+];
+
+/// Whether `word` is a title or a greeting that leaves a PERSON span.
+fn not_a_name(word: &str) -> bool {
+    TITLES.contains(&word) || GREETINGS.contains(&word.to_lowercase().as_str())
+}
+
+/// Drop leading titles and greetings from PERSON spans; a span that is only
+/// those goes.
 fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
         .filter_map(|mut h| {
@@ -271,13 +325,16 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
             }
             while let Some(s) = text.get(h.span.start..h.span.end) {
                 let first = s.split([' ', '\u{a0}']).next().unwrap_or("");
-                if !TITLES.contains(&first) {
+                if !not_a_name(first) {
                     break;
                 }
                 let rest = s[first.len()..].trim_start_matches([' ', '\u{a0}']);
                 h.span = Span::new(h.span.end - rest.len(), h.span.end);
             }
-            (!h.span.is_empty()).then_some(h)
+            let header = text
+                .get(h.span.start..h.span.end)
+                .is_some_and(|s| MAIL_HEADERS.contains(&s) && text[h.span.end..].starts_with(':'));
+            (!h.span.is_empty() && !header).then_some(h)
         })
         .collect()
 }
@@ -614,6 +671,27 @@ mod tests {
         assert_eq!(
             spans(text, &decode(text, &w, &p, &t)),
             vec![("Anna", Label::Person), ("Otto", Label::Person)]
+        );
+        // A line break ends an entity even when the model continues it.
+        let text = "Brandl \nKerstin";
+        let (w, p, t) = setup(text, &["B-PER", "I-PER"]);
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![("Brandl", Label::Person), ("Kerstin", Label::Person)]
+        );
+        // Nor is a mail header field.
+        let text = "Andi \nVon: x";
+        let (w, p, t) = setup(text, &["B-PER", "I-PER", "O"]);
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![("Andi", Label::Person)]
+        );
+        // Greetings are no names.
+        let text = "Moin Hi Kerstin";
+        let (w, p, t) = setup(text, &["B-PER", "B-PER", "I-PER"]);
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![("Kerstin", Label::Person)]
         );
         // Titles are not part of the name; a title alone is no person.
         let text = "Frau Dr. Özdemir und Miss Parker und Herr";
