@@ -10,6 +10,11 @@
 //! title ("Frau", "Dr."). Surnames that are also nouns (Koch, Vogel, Wolf,
 //! Klein …) count only after a trigger or a given name; a given name alone
 //! is a weak [`HitKind::Lexicon`] hit that never overrides the NER model.
+//!
+//! Lower-case chat sign-offs ("lg hakan", "danke, lea") are read by a small
+//! separate pass, [`Names::lowercase_signoffs`]: a known given name, written
+//! in lower case, that ends its line after a lower-case closer or ends the
+//! text after a comma.
 
 use std::collections::HashSet;
 
@@ -55,6 +60,24 @@ Beste Grüße\nBeste Grüsse\nLiebe Grüße\nLiebe Grüsse\nHerzliche Grüße\nH
 Schöne Grüße\nSonnige Grüße\nMit besten Grüßen\nGruß\nGruss\nGrüße\nGrüsse\nMfG\nmfG\nMFG\nLG\n\
 VG\nLg\nVg\nBest regards\nKind regards\nRegards\nCheers\nHochachtungsvoll\nHerzlichst\nBis bald\n\
 Danke und Gruß\nDanke und viele Grüße\n";
+
+/// Lower-case chat closers before a lower-case signature ("lg hakan").
+const LOWER_CLOSERS: &[&str] = &[
+    "lg",
+    "vg",
+    "mfg",
+    "gruß",
+    "gruss",
+    "grüße",
+    "grüsse",
+    "danke",
+    "dankeschön",
+    "bye",
+    "ciao",
+    "tschüss",
+    "tschüs",
+    "cu",
+];
 
 /// Header keys followed by one or more names.
 const HEADERS: &str = "Von:\nAn:\nFrom:\nTo:\nCc:\nCC:\nBcc:\nAbsender:\nEmpfänger:\n\
@@ -184,6 +207,9 @@ pub(crate) struct Names {
     stop: HashSet<&'static str>,
     /// Given names and surnames of the lexicon, as written.
     known: HashSet<String>,
+    /// Given names of the lexicon, lower case, with whether they are also
+    /// ordinary words (category `amb`: "rosa", "mark").
+    given_lower: std::collections::HashMap<String, bool>,
 }
 
 impl Names {
@@ -195,9 +221,16 @@ impl Names {
             .filter(|t| matches!(t.group, G_GIVEN | G_SURNAME))
             .map(|t| t.text.clone())
             .collect();
+        let given_lower = lexicon
+            .terms()
+            .iter()
+            .filter(|t| t.group == G_GIVEN)
+            .map(|t| (t.text.to_lowercase(), t.category == "amb"))
+            .collect();
         Names {
             lexicon,
             known,
+            given_lower,
             stop: STOP
                 .lines()
                 .map(|l| l.split('#').next().unwrap_or("").trim())
@@ -212,6 +245,67 @@ impl Names {
                 .rsplit('-')
                 .next()
                 .is_some_and(|last| last != word && self.stop.contains(last))
+    }
+
+    /// Lower-case sign-offs of chat messages: the last word of a line is a
+    /// known given name in lower case ("hakan", "laura-erika"), nothing but
+    /// punctuation or emoji follows it on the line, and before it stands a
+    /// lower-case closer ("lg hakan", "danke, lea", "lg" alone on the line
+    /// above) or — on the text's last line, for a name that is no ordinary
+    /// word ("…DE-5561203, hakan"; not "schwarz, rosa") — a comma.
+    fn lowercase_signoffs(&self, text: &str, out: &mut Vec<Hit>) {
+        let mut line_start = 0;
+        let mut prev_line = "";
+        for line in text.split('\n') {
+            let start = line_start;
+            line_start += line.len() + 1;
+            let last_line = line_start > text.len();
+            let body = line.trim_end_matches(|c: char| !c.is_alphabetic());
+            let word_len: usize = body
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic() || *c == '-')
+                .map(char::len_utf8)
+                .sum();
+            let word = &body[body.len() - word_len..];
+            let before = body[..body.len() - word_len].trim_end();
+            // A hyphenated name counts when each part is a given name.
+            let lookup = |w: &str| {
+                self.given_lower.get(w).copied().or_else(|| {
+                    w.split('-')
+                        .map(|p| self.given_lower.get(p).copied())
+                        .collect::<Option<Vec<bool>>>()
+                        .filter(|parts| parts.len() > 1)
+                        .map(|parts| parts.iter().all(|&amb| amb))
+                })
+            };
+            let ambiguous = match lookup(word) {
+                Some(amb) if word.chars().all(|c| c.is_lowercase() || c == '-') => amb,
+                _ => {
+                    prev_line = line;
+                    continue;
+                }
+            };
+            let closer_before = |s: &str| {
+                let s = s.trim_end_matches([',', ' ', '\t', '!', '.']);
+                let last = s.rsplit([' ', '\t']).next().unwrap_or("");
+                LOWER_CLOSERS.contains(&last)
+            };
+            let signed = closer_before(before)
+                || (before.is_empty() && closer_before(prev_line.trim_end()))
+                || (last_line && !ambiguous && before.ends_with(','));
+            if signed {
+                let s = start + body.len() - word_len;
+                out.push(Hit::new(
+                    s,
+                    s + word_len,
+                    Label::Person,
+                    SCORE_SIGNATURE,
+                    HitKind::Pattern,
+                ));
+            }
+            prev_line = line;
+        }
     }
 
     /// A name word of the lexicon (for hyphenated words: any part).
@@ -537,6 +631,7 @@ impl Detector for Names {
         for m in &matches {
             self.handle(text, m, &mut hits);
         }
+        self.lowercase_signoffs(text, &mut hits);
         // Keep the longest (then strongest) of overlapping hits.
         hits.sort_by(|a, b| {
             a.span
@@ -611,6 +706,30 @@ mod tests {
         assert!(people("Liebe Grüße aus dem Urlaub").is_empty());
         assert!(people("Hallo zusammen, Hallo Support-Team,").is_empty());
         assert!(people("Fr. 15.03. geschlossen").is_empty());
+    }
+
+    #[test]
+    fn lowercase_chat_signoffs() {
+        let d = shared();
+        let found = |t: &str| {
+            let mut out = Vec::new();
+            d.lowercase_signoffs(t, &mut out);
+            out.iter()
+                .map(|h| t[h.span.start..h.span.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found("geht express? bestellnr #77120 lg hakan ✈️"),
+            ["hakan"]
+        );
+        assert_eq!(found("danke!\nlg\nlaura-erika"), ["laura-erika"]);
+        assert_eq!(found("bestellnr ist DE-5561203, hakan"), ["hakan"]);
+        // Not at a line end, no closer or comma, an ordinary word after a
+        // comma, a capitalised word (the main pass reads those).
+        assert!(found("lg hakan und danke").is_empty());
+        assert!(found("die schuhe in schwarz hakan").is_empty());
+        assert!(found("bitte in schwarz, rosa").is_empty());
+        assert!(found("lg Hakan").is_empty());
     }
 
     #[test]
