@@ -84,6 +84,10 @@ struct Keyword {
     /// A generic compound tail ("nummer", "nr") that counts only after a
     /// head word not in [`TAIL_STOP`] ("Schadennr.", "KV-Nr.").
     tail: bool,
+    /// A bank account keyword ("Kontonummer", "Kto."): an all-digit value
+    /// is a bank account identifier, IBAN in the SPEC ("IBAN or other bank
+    /// account identifier"); one with letters ("Kto. K-55812") stays an ID.
+    account: bool,
 }
 
 impl Ids {
@@ -109,6 +113,7 @@ impl Ids {
                 flavor,
                 compound,
                 tail: flag.trim() == "tail",
+                account: flag.trim() == "account",
             });
         }
         let keywords = AhoCorasickBuilder::new()
@@ -172,6 +177,7 @@ impl Ids {
                 flavor,
                 compound,
                 tail,
+                account,
             }) = self.meta.get(m.pattern().as_usize())
             else {
                 continue;
@@ -217,7 +223,15 @@ impl Ids {
                 }
             };
             match found {
-                Some(h) => out.push(h),
+                Some(mut h) => {
+                    let digits_only = text
+                        .get(h.span.start..h.span.end)
+                        .is_some_and(|v| v.bytes().all(|c| c.is_ascii_digit() || c == b' '));
+                    if account && digits_only {
+                        h.label = Label::Iban;
+                    }
+                    out.push(h);
+                }
                 None if flavor != Flavor::Plate => {
                     out.extend(answers(text, ks, ke).into_iter().map(|(s, e)| {
                         Hit::new(
@@ -452,8 +466,13 @@ fn parse_identifier(text: &str, s: usize, spaced: bool) -> Option<(usize, usize)
                     && b.get(ne) == Some(&b' ')
                     && b.get(ne + 1).is_some_and(u8::is_ascii_digit)
         } else {
-            // "12 345 678": groups of digits only.
-            tok_digits && next_digits && tok.len() >= 2 && next.len() >= 3
+            // "12 345 678": groups of digits only; a last group of two
+            // digits after two or more groups ("4402 1187 30") when no word
+            // follows it ("4711 1234 12 Stück" keeps its count apart).
+            tok_digits
+                && next_digits
+                && tok.len() >= 2
+                && (next.len() >= 3 || next.len() == 2 && tokens >= 2 && b.get(ne) != Some(&b' '))
         };
         if !join {
             break;
@@ -861,6 +880,28 @@ mod tests {
         ] {
             assert!(of(text).is_empty(), "{text}: {:?}", of(text));
         }
+    }
+
+    #[test]
+    fn bank_account_numbers_are_iban() {
+        let t = "Mein Konto ist Kto. 0012345678 bei der Sparkasse. Kunde Horváth, Kto. K-55812. \
+                 Kontonummer: 1234 5678 90, Kundenkonto 4711";
+        let mut out = Vec::new();
+        Ids::new().detect(t, &mut out);
+        out.sort_by_key(|h| h.span.start);
+        let got: Vec<(&str, Label)> = out
+            .iter()
+            .map(|h| (&t[h.span.start..h.span.end], h.label))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("0012345678", Label::Iban),
+                ("K-55812", Label::IdNumber),
+                ("1234 5678 90", Label::Iban),
+                ("4711", Label::IdNumber)
+            ]
+        );
     }
 
     #[test]
