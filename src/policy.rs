@@ -386,10 +386,12 @@ fn is_record_word(w: &str) -> bool {
 }
 
 /// Abbreviations whose '.' does not end a sentence ("Kd. nimmt Insulin",
-/// "Hr. Weber", "geb. 1975"), lower case, without the dot.
+/// "Hr. Weber", "geb. 1975", "Kto. 4711"), lower case, without the dot.
+/// Single letters ("z.B.", "Stefan W.") never end one either.
 const ABBREVIATIONS: &[&str] = &[
     "kd", "kdin", "pat", "hr", "fr", "hrn", "dr", "prof", "nr", "tel", "geb", "ca", "bzw", "vgl",
-    "inkl", "ggf", "evtl", "zzgl", "bzgl", "str", "usw", "mind", "max", "min",
+    "inkl", "ggf", "evtl", "zzgl", "bzgl", "str", "usw", "mind", "max", "min", "kto", "abt", "abs",
+    "az", "fa", "lt", "sog", "bspw", "mio", "mrd", "std", "dipl", "ing", "st", "vers",
 ];
 
 /// Words that show a text is about someone in particular.
@@ -481,6 +483,7 @@ fn dot_continues(before: &str) -> bool {
     let word = &before[word_start..];
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
+        || lower.chars().count() == 1
         || (lower.len() > 3 && (lower.ends_with("nr") || lower.ends_with("str")))
 }
 
@@ -650,6 +653,10 @@ mod tests {
         let s = t.find("Schwangerschaft").unwrap();
         let (a, b) = sentence_around(t, s, s + 15);
         assert!(t[a..b].starts_with("Mitglied Ana Iwanowa"), "{}", &t[a..b]);
+        let t = "Kunde Milan Horváth, Kto. K-55812, z.B. Stefan W.: Fingerabdruck. Gut.";
+        let s = t.find("Fingerabdruck").unwrap();
+        let (a, b) = sentence_around(t, s, s + 13);
+        assert!(t[a..b].starts_with("Kunde Milan"), "{}", &t[a..b]);
         let t = "Post an Reichenbachstr. 9 geschickt. Hat Asthma.";
         let s = t.find("geschickt").unwrap();
         let (a, b) = sentence_around(t, s, s + 9);
