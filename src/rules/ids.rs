@@ -528,14 +528,11 @@ const MAX_ANSWER_IDS: usize = 3;
 /// hold identifiers ("die 4410293, die andere 4410294"). Phone numbers
 /// (a leading '+', or '0' and nine digits or more) are left to the phone rule.
 fn answers(text: &str, ks: usize, ke: usize) -> Vec<(usize, usize)> {
-    let line_start = text[..ks].rfind('\n').map_or(0, |i| i + 1);
     let Some(line_end) = text[ke..].find('\n').map(|i| ke + i) else {
         return Vec::new();
     };
-    let line = text[line_start..line_end].trim_end().to_lowercase();
-    if !(line.ends_with('?') || REQUESTS.iter().any(|r| line.contains(r))) {
-        return Vec::new();
-    }
+    // The next line must be a chat turn; checked before the (costlier)
+    // request words.
     let reply_start = line_end + 1;
     let reply_end = text[reply_start..]
         .find('\n')
@@ -549,7 +546,12 @@ fn answers(text: &str, ks: usize, ke: usize) -> Vec<(usize, usize)> {
             _ => return Vec::new(),
         }
     }
-    let Some(colon) = reply[body..].find(':').map(|i| body + i) else {
+    let Some(colon) = reply[body..]
+        .char_indices()
+        .take_while(|&(i, _)| i <= MAX_SPEAKER + 2)
+        .find(|&(_, c)| c == ':')
+        .map(|(i, _)| body + i)
+    else {
         return Vec::new();
     };
     let speaker = reply[body..colon].trim();
@@ -559,6 +561,11 @@ fn answers(text: &str, ks: usize, ke: usize) -> Vec<(usize, usize)> {
             .chars()
             .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.'))
     {
+        return Vec::new();
+    }
+    let line_start = text[..ks].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..line_end].trim_end().to_lowercase();
+    if !(line.ends_with('?') || REQUESTS.iter().any(|r| line.contains(r))) {
         return Vec::new();
     }
     let b = text.as_bytes();

@@ -269,32 +269,31 @@ impl Names {
                 .sum();
             let word = &body[body.len() - word_len..];
             let before = body[..body.len() - word_len].trim_end();
-            // A hyphenated name counts when each part is a given name.
-            let lookup = |w: &str| {
-                self.given_lower.get(w).copied().or_else(|| {
-                    w.split('-')
-                        .map(|p| self.given_lower.get(p).copied())
-                        .collect::<Option<Vec<bool>>>()
-                        .filter(|parts| parts.len() > 1)
-                        .map(|parts| parts.iter().all(|&amb| amb))
-                })
-            };
-            let ambiguous = match lookup(word) {
-                Some(amb) if word.chars().all(|c| c.is_lowercase() || c == '-') => amb,
-                _ => {
-                    prev_line = line;
-                    continue;
-                }
-            };
             let closer_before = |s: &str| {
                 let s = s.trim_end_matches([',', ' ', '\t', '!', '.']);
                 let last = s.rsplit([' ', '\t']).next().unwrap_or("");
                 LOWER_CLOSERS.contains(&last)
             };
-            let signed = closer_before(before)
-                || (before.is_empty() && closer_before(prev_line.trim_end()))
-                || (last_line && !ambiguous && before.ends_with(','));
-            if signed {
+            // Cheap checks first: most lines end in an ordinary word.
+            let after_closer =
+                closer_before(before) || (before.is_empty() && closer_before(prev_line.trim_end()));
+            let after_comma = last_line && before.ends_with(',');
+            prev_line = line;
+            if !(after_closer || after_comma)
+                || word.is_empty()
+                || !word.chars().all(|c| c.is_lowercase() || c == '-')
+            {
+                continue;
+            }
+            // A hyphenated name counts when each part is a given name.
+            let ambiguous = self.given_lower.get(word).copied().or_else(|| {
+                word.split('-')
+                    .map(|p| self.given_lower.get(p).copied())
+                    .collect::<Option<Vec<bool>>>()
+                    .filter(|parts| parts.len() > 1)
+                    .map(|parts| parts.iter().all(|&amb| amb))
+            });
+            if ambiguous.is_some_and(|amb| after_closer || !amb) {
                 let s = start + body.len() - word_len;
                 out.push(Hit::new(
                     s,
@@ -304,7 +303,6 @@ impl Names {
                     HitKind::Pattern,
                 ));
             }
-            prev_line = line;
         }
     }
 
