@@ -211,7 +211,83 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
         }
     }
     close(&mut open, &mut hits);
-    named_after_people(text, strip_titles(text, join_adjacent(text, hits)))
+    let hits = named_after_people(text, strip_titles(text, join_adjacent(text, hits)));
+    drop_generic_organisations(text, hits)
+}
+
+/// Nouns for a kind of institution, not its name ("die Pflegekasse", "das
+/// Bürgeramt", "unsere Buchhaltung"). The SPEC and GermEval annotate named
+/// organisations only (GermEval's training sentences tag "Polizei",
+/// "Gericht", "Gemeinde", "Verwaltung" … as O); the model now and then tags
+/// them alone. "Sparkasse" and "Universität" are left out: GermEval tags
+/// them as names.
+const GENERIC_ORGS: &[&str] = &[
+    "Krankenkasse",
+    "Pflegekasse",
+    "Versicherung",
+    "Finanzamt",
+    "Bürgeramt",
+    "Einwohnermeldeamt",
+    "Ordnungsamt",
+    "Jugendamt",
+    "Sozialamt",
+    "Standesamt",
+    "Gesundheitsamt",
+    "Arbeitsamt",
+    "Jobcenter",
+    "Behörde",
+    "Polizei",
+    "Feuerwehr",
+    "Gericht",
+    "Amtsgericht",
+    "Landgericht",
+    "Staatsanwaltschaft",
+    "Ministerium",
+    "Rathaus",
+    "Stadtverwaltung",
+    "Gemeinde",
+    "Regierung",
+    "Bundesregierung",
+    "Kundenservice",
+    "Kundendienst",
+    "Hotline",
+    "Buchhaltung",
+    "Geschäftsleitung",
+    "Geschäftsführung",
+    "Serviceleitung",
+    "Personalabteilung",
+    "Rechtsabteilung",
+    "Leistungsabteilung",
+    "Abteilung",
+    "Vertrieb",
+    "Verwaltung",
+    "Hausverwaltung",
+    "Fitnessstudio",
+    "Abendkasse",
+    "Praxis",
+    "Arztpraxis",
+    "Klinik",
+    "Krankenhaus",
+    "Apotheke",
+    "Schule",
+    "Kita",
+    "Kindergarten",
+    "Firma",
+    "Unternehmen",
+    "Konzern",
+    "Verein",
+];
+
+/// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun.
+fn drop_generic_organisations(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
+    hits.into_iter()
+        .filter(|h| {
+            h.label != Label::Organization
+                || !text
+                    .get(h.span.start..h.span.end)
+                    .is_some_and(|s| GENERIC_ORGS.contains(&s))
+        })
+        .collect()
 }
 
 /// Whether a line break separates words `a` and `b` (`a < b`).
@@ -704,6 +780,35 @@ mod tests {
         assert_eq!(
             spans(text, &decode(text, &w, &p, &t)),
             vec![("Özdemir", Label::Person), ("Parker", Label::Person)]
+        );
+    }
+
+    #[test]
+    fn generic_institution_nouns_are_no_organisations() {
+        let text = "Die Pflegekasse und die AOK Bayern, Polizei-Sportverein";
+        let org = |needle: &str| {
+            let s = text.find(needle).expect("needle");
+            Hit {
+                span: Span::new(s, s + needle.len()),
+                label: Label::Organization,
+                score: 0.9,
+                kind: HitKind::Model,
+            }
+        };
+        let kept = drop_generic_organisations(
+            text,
+            vec![
+                org("Pflegekasse"),
+                org("AOK Bayern"),
+                org("Polizei-Sportverein"),
+            ],
+        );
+        assert_eq!(
+            spans(text, &kept),
+            vec![
+                ("AOK Bayern", Label::Organization),
+                ("Polizei-Sportverein", Label::Organization)
+            ]
         );
     }
 
