@@ -24,7 +24,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::{Ampel, Entity, Label};
+use crate::types::{Ampel, Entity, Label, Source};
 
 /// The embedded default policy.
 pub const DEFAULT_POLICY_TOML: &str = include_str!("policy.toml");
@@ -56,12 +56,21 @@ pub struct Policy {
     /// Require a person reference near an Art. 9 term for RED.
     #[serde(default = "yes")]
     pub art9_requires_person: bool,
+    /// How sure the model alone (no rule or lexicon agreeing) must be of an
+    /// Art. 9 span for it to make a text RED; a less certain span is still
+    /// redacted.
+    #[serde(default = "art9_model_min_score")]
+    pub art9_model_min_score: f32,
     /// Bulk-export thresholds (RED).
     pub bulk: Bulk,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn art9_model_min_score() -> f32 {
+    0.9
 }
 
 /// When a text counts as a bulk export about customers.
@@ -177,7 +186,8 @@ impl Policy {
 
         // Art. 9 about a person.
         let mut art9: BTreeMap<Label, usize> = BTreeMap::new();
-        for e in entities.iter().filter(|e| e.label.is_art9()) {
+        let sure = |e: &Entity| e.source != Source::Model || e.score >= self.art9_model_min_score;
+        for e in entities.iter().filter(|e| e.label.is_art9() && sure(e)) {
             if self.about_person(text, e, entities) {
                 *art9.entry(e.label).or_default() += 1;
             }
@@ -578,6 +588,29 @@ mod tests {
         let v = p.verdict(t, &[ent(t, "schwanger", Label::Health)]);
         assert_eq!(v.ampel, Ampel::Red);
         assert_eq!(v.reasons[0].code, "art9_about_person");
+    }
+
+    #[test]
+    fn unsure_model_art9_spans_do_not_make_red() {
+        let p = Policy::default();
+        let t = "Kd. Wagner meldet Störung DSL seit gestern.";
+        let mut es = vec![
+            ent(t, "Wagner", Label::Person),
+            ent(t, "Störung", Label::Health),
+        ];
+        es[1].source = Source::Model;
+        es[1].score = 0.85;
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Yellow);
+        es[1].score = 0.95;
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+        // A rule (or rule and model together) needs no score.
+        es[1].source = Source::ModelRule;
+        es[1].score = 0.5;
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+        // Older policy files without the key get the default.
+        let old = DEFAULT_POLICY_TOML.replace("art9_model_min_score = 0.9", "");
+        let q = Policy::from_toml(&old).expect("policy without the key");
+        assert!((q.art9_model_min_score - 0.9).abs() < f32::EPSILON);
     }
 
     #[test]
