@@ -567,6 +567,13 @@ mod tests {
         }
     }
 
+    /// The sentence around the first `needle` in `t`.
+    fn sentence_of<'a>(t: &'a str, needle: &str) -> &'a str {
+        let s = t.find(needle).expect("needle in text");
+        let (a, b) = sentence_around(t, s, s + needle.len());
+        &t[a..b]
+    }
+
     #[test]
     fn embedded_policy_parses() {
         let p = Policy::default();
@@ -647,9 +654,8 @@ mod tests {
     #[test]
     fn sentence_bounds_skip_abbreviations() {
         let t = "Rückruf erbeten. Kd. nimmt Insulin, fragt nach. Danke.";
-        let s = t.find("Insulin").unwrap();
-        let (a, b) = sentence_around(t, s, s + 7);
-        assert_eq!(&t[a..b], " Kd. nimmt Insulin, fragt nach");
+        let sentence = sentence_of(t, "Insulin");
+        assert_eq!(sentence, " Kd. nimmt Insulin, fragt nach");
     }
 
     #[test]
@@ -669,31 +675,26 @@ mod tests {
     #[test]
     fn sentence_bounds_skip_ordinals() {
         let t = "Am 3. März war ich krank. Danach nicht.";
-        let s = t.find("krank").unwrap();
-        let (a, b) = sentence_around(t, s, s + 5);
-        assert_eq!(&t[a..b], "Am 3. März war ich krank");
+        let sentence = sentence_of(t, "krank");
+        assert_eq!(sentence, "Am 3. März war ich krank");
         // A phone number or a year before the dot ends the sentence.
         let t =
             "Anruf von Ada Roth, Tel. 0662 4650181. Der Ratgeber Parkinson erscheint 2025. Gut.";
-        let s = t.find("Parkinson").unwrap();
-        let (a, b) = sentence_around(t, s, s + 9);
-        assert_eq!(&t[a..b], " Der Ratgeber Parkinson erscheint 2025");
+        let sentence = sentence_of(t, "Parkinson");
+        assert_eq!(sentence, " Der Ratgeber Parkinson erscheint 2025");
     }
 
     #[test]
     fn sentence_bounds_skip_number_compounds() {
         let t = "Mitglied Ana Iwanowa, Mitgliedsnr. FS-30872, pausiert wegen Schwangerschaft. Gut.";
-        let s = t.find("Schwangerschaft").unwrap();
-        let (a, b) = sentence_around(t, s, s + 15);
-        assert!(t[a..b].starts_with("Mitglied Ana Iwanowa"), "{}", &t[a..b]);
+        let sentence = sentence_of(t, "Schwangerschaft");
+        assert!(sentence.starts_with("Mitglied Ana Iwanowa"), "{}", sentence);
         let t = "Kunde Milan Horváth, Kto. K-55812, z.B. Stefan W.: Fingerabdruck. Gut.";
-        let s = t.find("Fingerabdruck").unwrap();
-        let (a, b) = sentence_around(t, s, s + 13);
-        assert!(t[a..b].starts_with("Kunde Milan"), "{}", &t[a..b]);
+        let sentence = sentence_of(t, "Fingerabdruck");
+        assert!(sentence.starts_with("Kunde Milan"), "{}", sentence);
         let t = "Post an Reichenbachstr. 9 geschickt. Hat Asthma.";
-        let s = t.find("geschickt").unwrap();
-        let (a, b) = sentence_around(t, s, s + 9);
-        assert_eq!(&t[a..b], "Post an Reichenbachstr. 9 geschickt");
+        let sentence = sentence_of(t, "geschickt");
+        assert_eq!(sentence, "Post an Reichenbachstr. 9 geschickt");
     }
 
     #[test]
