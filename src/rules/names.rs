@@ -43,6 +43,7 @@ const G_CLOSER: u8 = 2;
 const G_HEADER: u8 = 3;
 const G_GIVEN: u8 = 4;
 const G_SURNAME: u8 = 5;
+const G_INTRO: u8 = 6;
 
 /// Honorifics and roles that precede a name.
 const HONORIFICS: &str = "Herr\nHerrn\nHERR\nHERRN\nFrau\nFRAU\nHr.\nHrn.\nFr.\nFrl.\nDr.\nProf.\n\
@@ -60,6 +61,12 @@ Beste Grüße\nBeste Grüsse\nLiebe Grüße\nLiebe Grüsse\nHerzliche Grüße\nH
 Schöne Grüße\nSonnige Grüße\nMit besten Grüßen\nGruß\nGruss\nGrüße\nGrüsse\nMfG\nmfG\nMFG\nLG\n\
 VG\nLg\nVg\nBest regards\nKind regards\nRegards\nCheers\nHochachtungsvoll\nHerzlichst\nBis bald\n\
 Danke und Gruß\nDanke und viele Grüße\n";
+
+/// Self-introductions before a name written in lower case ("hallo, ich bin
+/// anna schmidt"), where the model sometimes reads the name as Art. 9 data
+/// ("ich bin katholisch").
+const INTROS: &str = "ich bin\nIch bin\nmein name ist\nMein Name ist\nMein name ist\nhier ist\n\
+Hier ist\nhier spricht\nHier spricht\nich heiße\nIch heiße\nich heisse\nIch heisse\n";
 
 /// Lower-case chat closers before a lower-case signature ("lg hakan").
 const LOWER_CLOSERS: &[&str] = &[
@@ -130,6 +137,11 @@ const SOURCES: &[Source] = &[
         text: include_str!("lexicons/names_surnames.txt"),
         group: G_SURNAME,
         defaults: NAME_FLAGS,
+    },
+    Source {
+        text: INTROS,
+        group: G_INTRO,
+        defaults: CASED,
     },
 ];
 
@@ -210,6 +222,8 @@ pub(crate) struct Names {
     /// Given names of the lexicon, lower case, with whether they are also
     /// ordinary words (category `amb`: "rosa", "mark").
     given_lower: std::collections::HashMap<String, bool>,
+    /// Surnames of the lexicon, lower case.
+    surnames_lower: HashSet<String>,
 }
 
 impl Names {
@@ -227,10 +241,17 @@ impl Names {
             .filter(|t| t.group == G_GIVEN)
             .map(|t| (t.text.to_lowercase(), t.category == "amb"))
             .collect();
+        let surnames_lower = lexicon
+            .terms()
+            .iter()
+            .filter(|t| t.group == G_SURNAME)
+            .map(|t| t.text.to_lowercase())
+            .collect();
         Names {
             lexicon,
             known,
             given_lower,
+            surnames_lower,
             stop: STOP
                 .lines()
                 .map(|l| l.split('#').next().unwrap_or("").trim())
@@ -304,6 +325,36 @@ impl Names {
                 ));
             }
         }
+    }
+
+    /// A lower-case name after a self-introduction ending at `e` ("ich bin
+    /// anna schmidt"): a given name that is no ordinary word, and a known
+    /// surname after it if there is one.
+    fn lowercase_intro(&self, text: &str, e: usize) -> Option<(usize, usize)> {
+        let lower_word = |i: usize| -> (usize, usize) {
+            let s = skip_inline_spaces(text, i);
+            let len: usize = text
+                .get(s..)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_lowercase() || *c == '-')
+                .map(char::len_utf8)
+                .sum();
+            (s, s + len)
+        };
+        let (s1, e1) = lower_word(e);
+        if s1 == e || e1 == s1 || char_at(text, e1).is_some_and(char::is_alphanumeric) {
+            return None;
+        }
+        if self.given_lower.get(&text[s1..e1]) != Some(&false) {
+            return None;
+        }
+        let (s2, e2) = lower_word(e1);
+        let surname = s2 > e1
+            && e2 > s2
+            && !char_at(text, e2).is_some_and(char::is_alphanumeric)
+            && self.surnames_lower.contains(&text[s2..e2]);
+        Some((s1, if surname { e2 } else { e1 }))
     }
 
     /// A name word of the lexicon (for hyphenated words: any part).
@@ -434,6 +485,11 @@ impl Names {
             }
             G_HEADER => self.header(text, e, out),
             G_GIVEN | G_SURNAME => self.lexicon_name(text, m, out),
+            G_INTRO => {
+                if let Some(sp) = self.lowercase_intro(text, e) {
+                    out.push(person(sp, SCORE_FULL_NAME, HitKind::Pattern));
+                }
+            }
             _ => {}
         }
     }
@@ -704,6 +760,25 @@ mod tests {
         assert!(people("Liebe Grüße aus dem Urlaub").is_empty());
         assert!(people("Hallo zusammen, Hallo Support-Team,").is_empty());
         assert!(people("Fr. 15.03. geschlossen").is_empty());
+    }
+
+    #[test]
+    fn lowercase_self_introductions() {
+        let found = |t: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            shared().detect(t, &mut out);
+            out.iter()
+                .map(|h| t[h.span.start..h.span.end].to_string())
+                .collect()
+        };
+        assert_eq!(
+            found("hallo, ich bin anna schmidt und wohne in leipzig"),
+            ["anna schmidt"]
+        );
+        assert_eq!(found("hier ist mehmet, meine bestellung fehlt"), ["mehmet"]);
+        // Ordinary words and ambiguous names are no introductions.
+        assert!(found("ich bin froh, ich bin katholisch").is_empty());
+        assert!(found("ich bin rosa gekleidet").is_empty());
     }
 
     #[test]
