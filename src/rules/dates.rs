@@ -81,9 +81,13 @@ impl Detector for Dates {
             if ds < next_free {
                 continue;
             }
-            // Not inside a longer token or dotted/colon number.
+            // Not inside a longer token or dotted/colon number. After a ','
+            // or ':' only when a digit precedes it ("1,28.04" is no date,
+            // a CSV cell "Rogner,28.04.1992" or "Datum:15.01.2024" is).
+            let digit_before = |i: usize| i > 0 && b[i - 1].is_ascii_digit();
             if !word_start(text, ds)
-                || ds > 0 && matches!(b[ds - 1], b'.' | b',' | b':' | b'/' | b'-' | b'+')
+                || ds > 0 && matches!(b[ds - 1], b'.' | b'/' | b'-' | b'+')
+                || ds > 0 && matches!(b[ds - 1], b',' | b':') && digit_before(ds - 1)
             {
                 continue;
             }
@@ -226,10 +230,11 @@ fn parse_textual(text: &str, ds: usize, de: usize) -> Option<(usize, f32)> {
         return None;
     }
     let rest = text.get(i..)?;
-    // Longest matching month name that ends a word (or an abbreviation dot).
+    // Longest matching month name that ends a word (or an abbreviation dot),
+    // in any case ("14. SEPTEMBER", "am 10. november").
     let mut best: Option<(usize, u32)> = None;
     for &(name, m) in MONTHS {
-        if rest.starts_with(name) {
+        if starts_with_any_case(rest, name) {
             let e = i + name.len();
             let ok = word_end(text, e);
             if ok && best.is_none_or(|(bl, _)| name.len() > bl) {
@@ -262,6 +267,17 @@ fn parse_textual(text: &str, ds: usize, de: usize) -> Option<(usize, f32)> {
     Some((e, SCORE_DATE_TEXT))
 }
 
+/// Whether `rest` starts with `name` in any letter case; the matched prefix
+/// is `name.len()` bytes (German month names have no letter whose case
+/// changes its UTF-8 length).
+fn starts_with_any_case(rest: &str, name: &str) -> bool {
+    rest.get(..name.len()).is_some_and(|p| {
+        p.chars()
+            .zip(name.chars())
+            .all(|(a, b)| a == b || a.to_lowercase().eq(b.to_lowercase()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +295,10 @@ mod tests {
     fn dates_real_formats() {
         let cases = [
             ("Bestellung vom 15.01. ist nicht da", "15.01."),
+            ("Rogner,28.04.1992,Pflegegrad 3", "28.04.1992"),
+            ("Datum:15.01.2024", "15.01.2024"),
+            ("TELEFONNOTIZ 14. SEPTEMBER, 10:56 UHR", "14. SEPTEMBER"),
+            ("der techniker war am 10. november da", "10. november"),
             ("am 15.01.2024 um 14:30", "15.01.2024"),
             ("geboren 15.1.24", "15.1.24"),
             ("am 3.3. geht es los", "3.3."),
@@ -318,6 +338,8 @@ mod tests {
             "2024-01-15-3",
             "3 Maier",
             "Nr. 15.01.2024",
+            "Wert 1,28.04",
+            "um 14:15.01",
         ] {
             let got = of(text);
             if text == "Nr. 15.01.2024" {
