@@ -271,11 +271,17 @@ fn parse_textual(text: &str, ds: usize, de: usize) -> Option<(usize, f32)> {
 /// is `name.len()` bytes (German month names have no letter whose case
 /// changes its UTF-8 length).
 fn starts_with_any_case(rest: &str, name: &str) -> bool {
-    rest.get(..name.len()).is_some_and(|p| {
-        p.chars()
-            .zip(name.chars())
-            .all(|(a, b)| a == b || a.to_lowercase().eq(b.to_lowercase()))
-    })
+    // Month names start with an ASCII letter: most candidates fail here.
+    let first = |s: &str| s.as_bytes().first().map(u8::to_ascii_lowercase);
+    if first(rest) != first(name) {
+        return false;
+    }
+    rest.starts_with(name)
+        || rest.get(..name.len()).is_some_and(|p| {
+            p.chars()
+                .zip(name.chars())
+                .all(|(a, b)| a == b || a.to_lowercase().eq(b.to_lowercase()))
+        })
 }
 
 #[cfg(test)]
