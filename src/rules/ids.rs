@@ -255,8 +255,18 @@ impl Detector for Ids {
     }
 
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
-        self.detect_keyword_led(text, out);
-        detect_checksummed(text, out);
+        let mut hits = Vec::new();
+        self.detect_keyword_led(text, &mut hits);
+        detect_checksummed(text, &mut hits);
+        // A value found both after a keyword and by its check digit ("ID:
+        // 86 095 742 719") is reported once, as the validated hit.
+        hits.sort_by(|a, b| {
+            (a.span.start, a.span.end)
+                .cmp(&(b.span.start, b.span.end))
+                .then((b.kind == HitKind::Validated).cmp(&(a.kind == HitKind::Validated)))
+        });
+        hits.dedup_by(|later, kept| later.span == kept.span && later.label == kept.label);
+        out.extend(hits);
     }
 }
 
@@ -884,9 +894,19 @@ mod tests {
             "Vertrag 2023 abgeschlossen",
             "Rechnung 2024 folgt",
             "Umsatzsteuer-Identifikationsnummer: DE123456789",
+            "der neue VW ID.3 und der ID. Buzz",
         ] {
             assert!(of(text).is_empty(), "{text}: {:?}", of(text));
         }
+    }
+
+    #[test]
+    fn bare_id_keyword() {
+        assert_eq!(
+            of("Kundenhistorie Julia Engel (ID CR-00917):"),
+            vec!["CR-00917"]
+        );
+        assert_eq!(of("Ihre ID: 4471-22"), vec!["4471-22"]);
     }
 
     #[test]
