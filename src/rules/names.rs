@@ -11,10 +11,11 @@
 //! Klein …) count only after a trigger or a given name; a given name alone
 //! is a weak [`HitKind::Lexicon`] hit that never overrides the NER model.
 //!
-//! Lower-case chat sign-offs ("lg hakan", "danke, lea") are read by a small
-//! separate pass, [`Names::lowercase_signoffs`]: a known given name, written
-//! in lower case, that ends its line after a lower-case closer or ends the
-//! text after a comma.
+//! Lower-case chat sign-offs ("lg hakan", "danke, lea") and introductions
+//! ("ich bin anna schmidt") hang off closers and introductions in the same
+//! automaton ([`Names::lowercase_signoffs`], [`Names::lowercase_intro`]): a
+//! known given name written in lower case; a sign-off may also end the text
+//! after a comma.
 
 use std::collections::HashSet;
 
@@ -44,6 +45,7 @@ const G_HEADER: u8 = 3;
 const G_GIVEN: u8 = 4;
 const G_SURNAME: u8 = 5;
 const G_INTRO: u8 = 6;
+const G_LOWER_CLOSER: u8 = 7;
 
 /// Honorifics and roles that precede a name.
 const HONORIFICS: &str = "Herr\nHerrn\nHERR\nHERRN\nFrau\nFRAU\nHr.\nHrn.\nFr.\nFrl.\nDr.\nProf.\n\
@@ -69,22 +71,8 @@ const INTROS: &str = "ich bin\nIch bin\nmein name ist\nMein Name ist\nMein name 
 Hier ist\nhier spricht\nHier spricht\nich heiße\nIch heiße\nich heisse\nIch heisse\n";
 
 /// Lower-case chat closers before a lower-case signature ("lg hakan").
-const LOWER_CLOSERS: &[&str] = &[
-    "lg",
-    "vg",
-    "mfg",
-    "gruß",
-    "gruss",
-    "grüße",
-    "grüsse",
-    "danke",
-    "dankeschön",
-    "bye",
-    "ciao",
-    "tschüss",
-    "tschüs",
-    "cu",
-];
+const LOWER_CLOSERS: &str =
+    "lg\nvg\nmfg\ngruß\ngruss\ngrüße\ngrüsse\ndanke\ndankeschön\nbye\nciao\ntschüss\ntschüs\ncu\n";
 
 /// Header keys followed by one or more names.
 const HEADERS: &str = "Von:\nAn:\nFrom:\nTo:\nCc:\nCC:\nBcc:\nAbsender:\nEmpfänger:\n\
@@ -141,6 +129,11 @@ const SOURCES: &[Source] = &[
     Source {
         text: INTROS,
         group: G_INTRO,
+        defaults: CASED,
+    },
+    Source {
+        text: LOWER_CLOSERS,
+        group: G_LOWER_CLOSER,
         defaults: CASED,
     },
 ];
@@ -268,63 +261,74 @@ impl Names {
                 .is_some_and(|last| last != word && self.stop.contains(last))
     }
 
-    /// Lower-case sign-offs of chat messages: the last word of a line is a
-    /// known given name in lower case ("hakan", "laura-erika"), nothing but
-    /// punctuation or emoji follows it on the line, and before it stands a
-    /// lower-case closer ("lg hakan", "danke, lea", "lg" alone on the line
-    /// above) or — on the text's last line, for a name that is no ordinary
-    /// word ("…DE-5561203, hakan"; not "schwarz, rosa") — a comma.
-    fn lowercase_signoffs(&self, text: &str, out: &mut Vec<Hit>) {
-        let mut line_start = 0;
-        let mut prev_line = "";
-        for line in text.split('\n') {
-            let start = line_start;
-            line_start += line.len() + 1;
-            let last_line = line_start > text.len();
-            let body = line.trim_end_matches(|c: char| !c.is_alphabetic());
-            let word_len: usize = body
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphabetic() || *c == '-')
-                .map(char::len_utf8)
-                .sum();
-            let word = &body[body.len() - word_len..];
-            let before = body[..body.len() - word_len].trim_end();
-            let closer_before = |s: &str| {
-                let s = s.trim_end_matches([',', ' ', '\t', '!', '.']);
-                let last = s.rsplit([' ', '\t']).next().unwrap_or("");
-                LOWER_CLOSERS.contains(&last)
-            };
-            // Cheap checks first: most lines end in an ordinary word.
-            let after_closer =
-                closer_before(before) || (before.is_empty() && closer_before(prev_line.trim_end()));
-            let after_comma = last_line && before.ends_with(',');
-            prev_line = line;
-            if !(after_closer || after_comma)
-                || word.is_empty()
-                || !word.chars().all(|c| c.is_lowercase() || c == '-')
-            {
+    /// Lower-case sign-offs of chat messages: a known given name in lower
+    /// case ("hakan", "laura-erika") right after a lower-case closer
+    /// ("lg hakan", "danke, lea") or on the line after it ("lg\nhakan"),
+    /// with nothing but punctuation or emoji after it on its line; or — on
+    /// the text's last line, for a name that is no ordinary word
+    /// ("…DE-5561203, hakan"; not "schwarz, rosa") — after a comma. The
+    /// closers come from the shared automaton's `matches`.
+    fn lowercase_signoffs(&self, text: &str, matches: &[LexMatch], out: &mut Vec<Hit>) {
+        let signoff =
+            |s: usize, e: usize| Hit::new(s, e, Label::Person, SCORE_SIGNATURE, HitKind::Pattern);
+        for m in matches {
+            if self.lexicon.term(m.term).group != G_LOWER_CLOSER {
                 continue;
             }
-            // A hyphenated name counts when each part is a given name.
-            let ambiguous = self.given_lower.get(word).copied().or_else(|| {
-                word.split('-')
-                    .map(|p| self.given_lower.get(p).copied())
-                    .collect::<Option<Vec<bool>>>()
-                    .filter(|parts| parts.len() > 1)
-                    .map(|parts| parts.iter().all(|&amb| amb))
-            });
-            if ambiguous.is_some_and(|amb| after_closer || !amb) {
-                let s = start + body.len() - word_len;
-                out.push(Hit::new(
-                    s,
-                    s + word_len,
-                    Label::Person,
-                    SCORE_SIGNATURE,
-                    HitKind::Pattern,
-                ));
+            let rest = text.get(m.term_span.end..).unwrap_or("");
+            let mut i = m.term_span.end + rest.len()
+                - rest.trim_start_matches([',', ' ', '\t', '!', '.']).len();
+            let line_break = text.get(i..).unwrap_or("");
+            let after_break = line_break
+                .strip_prefix("\r\n")
+                .or_else(|| line_break.strip_prefix('\n'));
+            if let Some(next_line) = after_break {
+                i = text.len() - next_line.trim_start_matches([' ', '\t']).len();
+            }
+            if let Some((s, e)) = self.lowercase_name_ending_line(text, i) {
+                if self.given_name_ambiguity(&text[s..e]).is_some() {
+                    out.push(signoff(s, e));
+                }
             }
         }
+        // ", name" at the end of the text.
+        let last_line = text.rsplit('\n').next().unwrap_or("");
+        let body = last_line.trim_end_matches(|c: char| !c.is_alphabetic());
+        let word_start = body
+            .trim_end_matches(|c: char| c.is_lowercase() || c == '-')
+            .len();
+        let start = text.len() - last_line.len() + word_start;
+        if body[..word_start].trim_end().ends_with(',') {
+            if let Some((s, e)) = self.lowercase_name_ending_line(text, start) {
+                if self.given_name_ambiguity(&text[s..e]) == Some(false) {
+                    out.push(signoff(s, e));
+                }
+            }
+        }
+    }
+
+    /// The lower-case word (letters and `-`) at `i` when nothing but
+    /// punctuation or emoji follows it on its line.
+    fn lowercase_name_ending_line(&self, text: &str, i: usize) -> Option<(usize, usize)> {
+        let rest = text.get(i..)?;
+        let len = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_lowercase() || c == '-')
+                .len();
+        let line_rest = rest[len..].split('\n').next().unwrap_or("");
+        (len > 0 && !line_rest.chars().any(char::is_alphabetic)).then_some((i, i + len))
+    }
+
+    /// For a lower-case given name of the lexicon (a hyphenated one when each
+    /// part is one): whether it is also an ordinary word (category `amb`).
+    fn given_name_ambiguity(&self, word: &str) -> Option<bool> {
+        self.given_lower.get(word).copied().or_else(|| {
+            word.split('-')
+                .map(|p| self.given_lower.get(p).copied())
+                .collect::<Option<Vec<bool>>>()
+                .filter(|parts| parts.len() > 1)
+                .map(|parts| parts.iter().all(|&amb| amb))
+        })
     }
 
     /// A lower-case name after a self-introduction ending at `e` ("ich bin
@@ -685,7 +689,7 @@ impl Detector for Names {
         for m in &matches {
             self.handle(text, m, &mut hits);
         }
-        self.lowercase_signoffs(text, &mut hits);
+        self.lowercase_signoffs(text, &matches, &mut hits);
         // Keep the longest (then strongest) of overlapping hits.
         hits.sort_by(|a, b| {
             a.span
@@ -785,8 +789,10 @@ mod tests {
     fn lowercase_chat_signoffs() {
         let d = shared();
         let found = |t: &str| {
+            let mut matches = Vec::new();
+            d.lexicon.find(t, &mut matches);
             let mut out = Vec::new();
-            d.lowercase_signoffs(t, &mut out);
+            d.lowercase_signoffs(t, &matches, &mut out);
             out.iter()
                 .map(|h| t[h.span.start..h.span.end].to_string())
                 .collect::<Vec<_>>()
