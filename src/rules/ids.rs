@@ -95,25 +95,20 @@ impl Ids {
         LazyLock::force(&TAIL_STOP_HEADS);
         let mut pats = Vec::new();
         let mut meta = Vec::new();
-        for line in KEYWORDS.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (kw, flag) = line.split_once('|').unwrap_or((line, ""));
-            let flavor = match flag.trim() {
+        for (kw, flag) in keyword_lines() {
+            let flavor = match flag {
                 "spaced" => Flavor::Spaced,
                 "plate" => Flavor::Plate,
                 _ => Flavor::Plain,
             };
-            let lower = kw.trim().to_lowercase();
+            let lower = kw.to_lowercase();
             let compound = lower.ends_with("nummer") || lower.ends_with("nr");
-            pats.push(kw.trim().to_string());
+            pats.push(kw.to_string());
             meta.push(Keyword {
                 flavor,
                 compound,
-                tail: flag.trim() == "tail",
-                account: flag.trim() == "account",
+                tail: flag == "tail",
+                account: flag == "account",
             });
         }
         let keywords = AhoCorasickBuilder::new()
@@ -285,16 +280,24 @@ static TAIL_STOP_HEADS: LazyLock<Vec<String>> = LazyLock::new(|| {
 /// The keywords of [`KEYWORDS`] that are whole words (not generic tails),
 /// lower case, without a trailing '.'.
 static HEADER_KEYWORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    keyword_lines()
+        .filter(|&(_, flag)| flag != "tail")
+        .map(|(kw, _)| kw.trim_end_matches('.').to_lowercase())
+        .collect()
+});
+
+/// `(keyword, flag)` of each line of [`KEYWORDS`], trimmed; the flag is ""
+/// when the line has none.
+fn keyword_lines() -> impl Iterator<Item = (&'static str, &'static str)> {
     KEYWORDS
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| {
+        .map(|l| {
             let (kw, flag) = l.split_once('|').unwrap_or((l, ""));
-            (flag.trim() != "tail").then(|| kw.trim().trim_end_matches('.').to_lowercase())
+            (kw.trim(), flag.trim())
         })
-        .collect()
-});
+}
 
 /// Whether a table header cell names a column of identifiers: a keyword of
 /// `lexicons/ids_keywords.txt` as the whole cell ("Kundennr", "Bestellung"),
