@@ -20,9 +20,46 @@ use candle_nn::{embedding, layer_norm, Embedding, LayerNorm, Linear, VarBuilder}
 use rayon::prelude::*;
 
 use super::config::ModelConfig;
+pub(crate) use super::packed::PackedBert;
 
-/// The encoder: embeddings plus `num_layers` transformer layers.
-pub(crate) struct BertEncoder {
+/// The encoder: on the CPU the packed version ([`PackedBert`]), on other
+/// devices candle tensors ([`TensorBert`]).
+pub(crate) enum BertEncoder {
+    Tensors(TensorBert),
+    Packed(PackedBert),
+}
+
+impl BertEncoder {
+    /// Load from `vb` (already inside the `bert.` prefix, if any): packed
+    /// when `vb` loads onto the CPU.
+    pub(crate) fn load(vb: VarBuilder, cfg: &ModelConfig) -> candle_core::Result<Self> {
+        if vb.device().is_cpu() {
+            Ok(BertEncoder::Packed(PackedBert::load(vb, cfg)?))
+        } else {
+            Ok(BertEncoder::Tensors(TensorBert::load(vb, cfg)?))
+        }
+    }
+
+    /// Hidden states `(batch, seq, hidden)` for `ids` and `mask` (`(batch,
+    /// seq)` u32; mask 1 for real tokens, 0 for padding). What padding
+    /// positions hold differs between the two versions: read real tokens only.
+    pub(crate) fn forward(&self, ids: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+        match self {
+            BertEncoder::Tensors(t) => t.forward(ids, mask),
+            BertEncoder::Packed(p) => {
+                let (b, s) = ids.dims2()?;
+                let flat_ids = ids.flatten_all()?.to_vec1::<u32>()?;
+                let flat_mask = mask.flatten_all()?.to_vec1::<u32>()?;
+                let hidden = p.forward(&flat_ids, &flat_mask, s)?;
+                let h = hidden.len() / (b * s).max(1);
+                Tensor::from_vec(hidden, (b, s, h), ids.device())
+            }
+        }
+    }
+}
+
+/// The tensor version: embeddings plus `num_layers` transformer layers.
+pub(crate) struct TensorBert {
     word: Embedding,
     /// Position embeddings plus the token-type-0 row, `(max_positions, hidden)`.
     position: Tensor,
@@ -48,7 +85,7 @@ enum Activation {
     Relu,
 }
 
-impl BertEncoder {
+impl TensorBert {
     /// Load from `vb` (already inside the `bert.` prefix, if any).
     pub(crate) fn load(vb: VarBuilder, cfg: &ModelConfig) -> candle_core::Result<Self> {
         let h = cfg.hidden_size;
@@ -72,7 +109,7 @@ impl BertEncoder {
         let layers = (0..cfg.num_layers)
             .map(|i| Layer::load(vb.pp("encoder.layer").pp(i), cfg, act))
             .collect::<candle_core::Result<Vec<_>>>()?;
-        Ok(BertEncoder {
+        Ok(TensorBert {
             word,
             position,
             norm,
@@ -212,7 +249,7 @@ impl CustomOp1 for FastGelu {
 
 /// `x · Φ(x)` with the erf below.
 #[inline(always)]
-fn gelu(x: f32) -> f32 {
+pub(super) fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
 }
 
@@ -236,7 +273,7 @@ fn erf(x: f32) -> f32 {
 /// `e^z` for `z ≤ 0` (Cephes `expf` reduction and polynomial, ~1 ulp);
 /// results below e⁻⁸⁷ flush to e⁻⁸⁷ ≈ 1.6·10⁻³⁸, which `erf` cannot see.
 #[inline(always)]
-fn exp_le0(z: f32) -> f32 {
+pub(super) fn exp_le0(z: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
     // 1.5·2²³: adding and subtracting it rounds to the nearest integer.
     const ROUND: f32 = 12_582_912.0;
@@ -301,23 +338,8 @@ mod tests {
         let (h, inter, layers, vocab) = (32, 64, 2, 50);
         let tensors = random_bert(h, inter, layers, vocab);
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-        let cfg = ModelConfig {
-            arch: super::super::config::Arch::Bert,
-            labels: vec!["O".into()],
-            vocab_size: vocab,
-            hidden_size: h,
-            num_layers: layers,
-            num_heads: 4,
-            intermediate_size: inter,
-            hidden_act: "gelu".into(),
-            max_position_embeddings: 64,
-            type_vocab_size: 2,
-            layer_norm_eps: 1e-12,
-            pad_token_id: 1,
-            word_split: false,
-            trained_max_len: None,
-        };
-        let ours = BertEncoder::load(vb.clone(), &cfg).expect("ours");
+        let cfg = small_config(h, inter, layers, vocab);
+        let ours = TensorBert::load(vb.clone(), &cfg).expect("ours");
         let bcfg = bert::Config {
             vocab_size: vocab,
             hidden_size: h,
@@ -365,6 +387,99 @@ mod tests {
             }
         }
         assert!(worst < 1e-4, "largest difference {worst}");
+    }
+
+    fn small_config(h: usize, inter: usize, layers: usize, vocab: usize) -> ModelConfig {
+        ModelConfig {
+            arch: super::super::config::Arch::Bert,
+            labels: vec!["O".into()],
+            vocab_size: vocab,
+            hidden_size: h,
+            num_layers: layers,
+            num_heads: 4,
+            intermediate_size: inter,
+            hidden_act: "gelu".into(),
+            max_position_embeddings: 64,
+            type_vocab_size: 2,
+            layer_norm_eps: 1e-12,
+            pad_token_id: 1,
+            word_split: false,
+            trained_max_len: None,
+        }
+    }
+
+    #[test]
+    fn packed_matches_the_tensor_version() {
+        let (h, inter, layers, vocab) = (32, 64, 2, 50);
+        let cfg = small_config(h, inter, layers, vocab);
+        let vb = VarBuilder::from_tensors(
+            random_bert(h, inter, layers, vocab),
+            DType::F32,
+            &Device::Cpu,
+        );
+        let tensors = TensorBert::load(vb.clone(), &cfg).expect("tensor version");
+        let packed = BertEncoder::load(vb, &cfg).expect("packed version");
+        assert!(matches!(packed, BertEncoder::Packed(_)), "CPU loads packed");
+        // Right padding, no padding, a hole in the mask, and a row of
+        // padding only.
+        let ids = Tensor::new(
+            &[
+                [0u32, 7, 9, 11, 2, 1, 1, 1],
+                [0, 3, 4, 5, 6, 12, 40, 2],
+                [0, 8, 1, 13, 14, 2, 1, 1],
+                [1, 1, 1, 1, 1, 1, 1, 1],
+            ],
+            &Device::Cpu,
+        )
+        .expect("ids");
+        let rows: [[u32; 8]; 4] = [
+            [1, 1, 1, 1, 1, 0, 0, 0],
+            [1, 1, 1, 1, 1, 1, 1, 1],
+            [1, 1, 0, 1, 1, 1, 0, 0],
+            [0; 8],
+        ];
+        let mask = Tensor::new(&rows, &Device::Cpu).expect("mask");
+        let a = tensors
+            .forward(&ids, &mask)
+            .and_then(|t| t.to_vec3::<f32>())
+            .expect("tensor forward");
+        let b = packed
+            .forward(&ids, &mask)
+            .and_then(|t| t.to_vec3::<f32>())
+            .expect("packed forward");
+        let mut worst = 0f32;
+        for (r, row) in rows.iter().enumerate() {
+            for (t, &on) in row.iter().enumerate() {
+                if on == 1 {
+                    for (x, y) in a[r][t].iter().zip(&b[r][t]) {
+                        worst = worst.max((x - y).abs());
+                    }
+                } else {
+                    assert!(b[r][t].iter().all(|&v| v == 0.0), "padding is zero");
+                }
+            }
+        }
+        assert!(worst < 1e-4, "largest difference {worst}");
+    }
+
+    #[test]
+    fn packed_rejects_ids_outside_the_vocabulary() {
+        let (h, inter, layers, vocab) = (32, 64, 1, 50);
+        let cfg = small_config(h, inter, layers, vocab);
+        let vb = VarBuilder::from_tensors(
+            random_bert(h, inter, layers, vocab),
+            DType::F32,
+            &Device::Cpu,
+        );
+        let packed = PackedBert::load(vb, &cfg).expect("packed");
+        assert!(packed.forward(&[0, 50, 2], &[1, 1, 1], 3).is_err());
+        // The id is padding: not looked up, not an error.
+        assert!(packed.forward(&[0, 50, 2], &[1, 0, 1], 3).is_ok());
+        assert!(packed.forward(&[0, 1], &[1, 1, 1], 3).is_err());
+        assert!(
+            packed.forward(&[0; 65], &[1; 65], 65).is_err(),
+            "more tokens than positions"
+        );
     }
 
     #[test]

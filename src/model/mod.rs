@@ -4,7 +4,8 @@
 //! [`fetch()`], which only `ampel model fetch` calls.
 //!
 //! - `config` reads `config.json`, `loader` the folder, `encoder` holds the
-//!   network (an encoder plus the classifier; `bert` is our CPU-tuned BERT);
+//!   network (an encoder plus the classifier; `bert` is our BERT, `packed`
+//!   its CPU version on packed, unpadded tokens);
 //! - `window` cuts long texts into overlapping windows and merges scores;
 //! - `batch` runs the windows of many texts in padded, length-sorted batches;
 //! - [`decode`] maps model labels to SPEC labels and scores to spans;
@@ -20,6 +21,7 @@ mod device;
 mod encoder;
 mod fetch;
 mod loader;
+mod packed;
 pub mod synthetic;
 mod window;
 mod words;
