@@ -305,3 +305,25 @@ fn the_shipped_model_finds_name_address_city_and_surgery() {
         "the default model took part"
     );
 }
+
+#[test]
+fn the_shipped_model_reads_shouted_text_with_spans_into_the_original() {
+    let text = "HALLO, ICH HABE SEIT MEINER CHEMOTHERAPIE PROBLEME MIT DER RECHNUNG. \
+                GRUSS HILDBURG FUCHS AUS DORTMUND";
+    let line = analyze_line(text, &[]);
+    assert_eq!(line.ampel, "RED");
+    assert_found(
+        &surfaces(text, &line),
+        &[
+            ("CHEMOTHERAPIE", "HEALTH"),
+            ("HILDBURG FUCHS", "PERSON"),
+            ("DORTMUND", "LOCATION"),
+        ],
+    );
+    assert!(
+        line.entities
+            .iter()
+            .any(|e| e.label == "PERSON" && e.source.contains("model")),
+        "the model read the shouted name"
+    );
+}

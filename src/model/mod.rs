@@ -6,6 +6,7 @@
 //! - `config` reads `config.json`, `loader` the folder, `encoder` holds the
 //!   network (an encoder plus the classifier; `bert` is our BERT, `packed`
 //!   its CPU version on packed, unpadded tokens);
+//! - `casing` re-cases ALL-CAPS lines for the model (offsets unchanged);
 //! - `window` cuts long texts into overlapping windows and merges scores;
 //! - `batch` runs the windows of many texts in padded, length-sorted batches;
 //! - [`decode`] maps model labels to SPEC labels and scores to spans;
@@ -15,6 +16,7 @@
 
 mod batch;
 mod bert;
+mod casing;
 mod config;
 pub mod decode;
 mod device;
@@ -284,9 +286,14 @@ impl NerModel {
 
     /// Predict spans for several texts in as few forward passes as possible.
     /// Hits are [`crate::types::HitKind::Model`] with byte spans into each text.
+    /// Shouted lines are read re-cased (see `casing.rs`); the spans are
+    /// the same in the original.
     pub fn predict(&self, texts: &[&str]) -> Result<Vec<Vec<Hit>>, ModelError> {
-        let scored = self.score(texts)?;
-        Ok(texts
+        let views: Vec<std::borrow::Cow<'_, str>> =
+            texts.iter().map(|t| casing::unshout(t)).collect();
+        let views: Vec<&str> = views.iter().map(|v| v.as_ref()).collect();
+        let scored = self.score(&views)?;
+        Ok(views
             .iter()
             .zip(scored)
             .map(|(text, s)| {

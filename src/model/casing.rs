@@ -1,0 +1,162 @@
+//! Shouted lines: what the model reads instead of an ALL-CAPS line.
+//!
+//! The model learned German from ordinarily cased text; on a line in
+//! capitals ("BITTE RUFEN SIE MICH AN, HILDBURG FUCHS") it misses names and
+//! health terms and reads names as organisations. [`unshout`] gives it a
+//! copy in which every such line is written with an initial capital per word,
+//! but German function words — articles, prepositions, pronouns, auxiliaries,
+//! a closed class — in lower case, as they are in ordinary text ("Bitte
+//! Rufen sie mich an, Hildburg Fuchs"; "Herr Koch aus der Lindenstrasse",
+//! not a name "Koch Aus Der Lindenstrasse"). The copy has the same bytes
+//! at the same offsets except for letters whose lower case has the same
+//! UTF-8 length, so every span found in it is the same span of the original.
+//! Lines with ordinary casing, acronyms among them ("die AOK hat …"), are
+//! left as they are.
+
+use std::borrow::Cow;
+
+/// A line is shouted when it has at least this many words of two or more
+/// letters…
+const MIN_WORDS: usize = 2;
+/// …and at least this share of them has no lower-case letter.
+const MIN_SHOUTED_SHARE: f32 = 0.75;
+
+/// Function words (lower case), written in lower case inside a shouted line
+/// unless they start it.
+const FUNCTION_WORDS: &[&str] = &[
+    "aber", "als", "am", "an", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bist", "da",
+    "dann", "das", "dass", "dem", "den", "denn", "der", "des", "die", "dies", "diese", "diesem",
+    "diesen", "dieser", "dieses", "doch", "du", "durch", "ein", "eine", "einem", "einen", "einer",
+    "eines", "er", "es", "für", "gegen", "habe", "haben", "hat", "hatte", "ich", "ihm", "ihn",
+    "ihnen", "ihr", "ihre", "ihrem", "ihren", "ihrer", "im", "in", "ins", "ist", "ja", "kann",
+    "kein", "keine", "mein", "meine", "meinem", "meinen", "meiner", "mich", "mir", "mit", "muss",
+    "nach", "nicht", "noch", "nur", "ob", "oder", "ohne", "schon", "sehr", "sein", "seine",
+    "seinem", "seinen", "seiner", "seit", "sich", "sie", "sind", "so", "um", "und", "uns", "unser",
+    "unsere", "unter", "vom", "von", "vor", "war", "waren", "was", "weil", "wenn", "wer", "wie",
+    "wir", "wird", "wurde", "zu", "zum", "zur", "über",
+];
+
+/// `text` with its shouted lines re-cased (see the module doc); borrowed
+/// when there is none.
+pub(crate) fn unshout(text: &str) -> Cow<'_, str> {
+    if !text.lines().any(is_shouted) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if is_shouted(line) {
+            recase(line, &mut out);
+        } else {
+            out.push_str(line);
+        }
+    }
+    debug_assert_eq!(out.len(), text.len());
+    Cow::Owned(out)
+}
+
+/// Words: maximal runs of alphabetic characters.
+fn words(line: &str) -> impl Iterator<Item = &str> {
+    line.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+}
+
+fn is_shouted(line: &str) -> bool {
+    let (mut words_2, mut shouted) = (0usize, 0usize);
+    for w in words(line) {
+        if w.chars().nth(1).is_none() {
+            continue;
+        }
+        words_2 += 1;
+        if !w.chars().any(char::is_lowercase) {
+            shouted += 1;
+        }
+    }
+    words_2 >= MIN_WORDS && shouted as f32 >= MIN_SHOUTED_SHARE * words_2 as f32
+}
+
+/// Append `line` with every letter lower-cased except the first of each
+/// word that is not a function word (the line's first word keeps it too),
+/// where the lower case is one character of the same length.
+fn recase(line: &str, out: &mut String) {
+    let mut first_word = true;
+    let mut rest = line;
+    while let Some(start) = rest.find(char::is_alphabetic) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let (word, tail) = rest.split_at(end);
+        let lower = word.to_lowercase();
+        let keep_initial = first_word || !FUNCTION_WORDS.contains(&lower.as_str());
+        for (i, c) in word.chars().enumerate() {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(l), None) if (i > 0 || !keep_initial) && l.len_utf8() == c.len_utf8() => {
+                    out.push(l)
+                }
+                _ => out.push(c),
+            }
+        }
+        first_word = false;
+        rest = tail;
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shouted_lines_get_initial_capitals() {
+        assert_eq!(
+            unshout("BITTE RUFEN SIE MICH AN, HILDBURG FUCHS"),
+            "Bitte Rufen sie mich an, Hildburg Fuchs"
+        );
+        assert_eq!(
+            unshout("Hallo,\nICH HABE SEIT DER OP SCHMERZEN.\nGruß Anna"),
+            "Hallo,\nIch habe seit der Op Schmerzen.\nGruß Anna"
+        );
+        // Umlauts keep their length; a hyphen separates two words.
+        assert_eq!(unshout("FRAU ÖZTÜRK-MÜLLER"), "Frau Öztürk-Müller");
+        assert_eq!(
+            unshout("HERR KOCH AUS DER LINDENSTRASSE 5"),
+            "Herr Koch aus der Lindenstrasse 5"
+        );
+        assert_eq!(unshout("DIE KUNDIN IST SAUER"), "Die Kundin ist Sauer");
+    }
+
+    #[test]
+    fn ordinary_lines_and_acronyms_stay() {
+        for t in [
+            "Die AOK hat den Antrag abgelehnt.",
+            "IBAN DE89 3704 0044 0532 0130 00 bei der Sparkasse",
+            "GmbH",
+            "OK",
+            "",
+            "Herr MÜLLER hat angerufen, bitte zurückrufen.",
+        ] {
+            assert!(matches!(unshout(t), Cow::Borrowed(_)), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn byte_offsets_never_move() {
+        // 'ẞ' lower-cases to 'ß' (3 → 2 bytes) and 'İ' to two characters:
+        // both stay as they are.
+        for t in [
+            "STRAẞE UND WEG",
+            "İSTANBUL İZMİR ANKARA",
+            "ÄRGER MIT DER ÜBERWEISUNG\r\n",
+        ] {
+            let u = unshout(t);
+            assert_eq!(u.len(), t.len(), "{t:?}");
+            for ((i, a), (j, b)) in t.char_indices().zip(u.char_indices()) {
+                assert_eq!(i, j);
+                assert_eq!(a.len_utf8(), b.len_utf8());
+            }
+        }
+        assert_eq!(unshout("STRAẞE UND WEG"), "Straẞe und Weg");
+    }
+}
