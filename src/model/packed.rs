@@ -271,31 +271,19 @@ impl Dense {
                 }
             }),
         }
-        // SAFETY: y is (m, n), x is (m, k) and weight is (n, k), all
-        // row-major and contiguous; the strides below stay inside them.
-        unsafe {
-            gemm::gemm(
-                m,
-                n,
-                k,
-                y.as_mut_ptr(),
-                1,
-                n as isize,
-                true,
-                x.as_ptr(),
-                1,
-                k as isize,
-                self.weight.as_ptr(),
-                k as isize,
-                1,
-                1.0,
-                1.0,
-                false,
-                false,
-                false,
-                parallelism(),
-            );
-        }
+        // y += x · Wᵀ: W (n, k) read as (k, n) through its strides.
+        matmul(
+            &mut y,
+            (m, n, k),
+            Strided::rows(x, k),
+            Strided {
+                data: &self.weight,
+                rs: 1,
+                cs: k,
+            },
+            true,
+            parallelism(),
+        );
         y
     }
 }
@@ -321,60 +309,31 @@ fn attention(qkv: &[f32], windows: &[(usize, usize)], h: usize, heads: usize) ->
             let k = &qkv[first * stride + h + head * d..];
             let v = &qkv[first * stride + 2 * h + head * d..];
             let mut scores = vec![0f32; n * n];
-            // SAFETY: q, k and v start inside the window's rows; the last
-            // element read is row n-1, column d-1 of each, which lies inside
-            // qkv because the window's rows do. scores is (n, n).
-            unsafe {
-                gemm::gemm(
-                    n,
-                    n,
-                    d,
-                    scores.as_mut_ptr(),
-                    1,
-                    n as isize,
-                    false,
-                    q.as_ptr(),
-                    1,
-                    stride as isize,
-                    k.as_ptr(),
-                    stride as isize,
-                    1,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    Parallelism::None,
-                );
-            }
+            // Q · Kᵀ: K's rows read as columns.
+            matmul(
+                &mut scores,
+                (n, n, d),
+                Strided::rows(q, stride),
+                Strided {
+                    data: k,
+                    rs: 1,
+                    cs: stride,
+                },
+                false,
+                Parallelism::None,
+            );
             for row in scores.chunks_mut(n) {
                 softmax(row);
             }
             let mut ctx = vec![0f32; n * d];
-            // SAFETY: scores is (n, n), v as above, ctx is (n, d).
-            unsafe {
-                gemm::gemm(
-                    n,
-                    d,
-                    n,
-                    ctx.as_mut_ptr(),
-                    1,
-                    d as isize,
-                    false,
-                    scores.as_ptr(),
-                    1,
-                    n as isize,
-                    v.as_ptr(),
-                    1,
-                    stride as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    Parallelism::None,
-                );
-            }
+            matmul(
+                &mut ctx,
+                (n, d, n),
+                Strided::rows(&scores, n),
+                Strided::rows(v, stride),
+                false,
+                Parallelism::None,
+            );
             ctx
         })
         .collect();
@@ -398,6 +357,71 @@ fn attention(qkv: &[f32], windows: &[(usize, usize)], h: usize, heads: usize) ->
             }
         });
     out
+}
+
+/// A matrix read from a slice: element (i, j) at `i·rs + j·cs`.
+#[derive(Clone, Copy)]
+struct Strided<'a> {
+    data: &'a [f32],
+    rs: usize,
+    cs: usize,
+}
+
+impl<'a> Strided<'a> {
+    /// Rows `stride` apart, columns adjacent.
+    fn rows(data: &'a [f32], stride: usize) -> Self {
+        Strided {
+            data,
+            rs: stride,
+            cs: 1,
+        }
+    }
+
+    /// Whether an (rows × cols) matrix lies inside `data`.
+    fn holds(&self, rows: usize, cols: usize) -> bool {
+        rows == 0 || cols == 0 || (rows - 1) * self.rs + (cols - 1) * self.cs < self.data.len()
+    }
+}
+
+/// `dst (m×n) = [dst +] lhs (m×k) · rhs (k×n)`, `dst` row-major and
+/// contiguous — `gemm` behind bounds checks.
+fn matmul(
+    dst: &mut [f32],
+    (m, n, k): (usize, usize, usize),
+    lhs: Strided<'_>,
+    rhs: Strided<'_>,
+    accumulate: bool,
+    parallelism: Parallelism,
+) {
+    assert!(
+        dst.len() >= m * n && lhs.holds(m, k) && rhs.holds(k, n),
+        "matmul operands do not hold ({m}×{k}) · ({k}×{n})"
+    );
+    // SAFETY: the assert keeps every element gemm reads or writes inside
+    // the slices; dst does not alias lhs or rhs (it is borrowed mutably).
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            accumulate,
+            lhs.data.as_ptr(),
+            lhs.cs as isize,
+            lhs.rs as isize,
+            rhs.data.as_ptr(),
+            rhs.cs as isize,
+            rhs.rs as isize,
+            if accumulate { 1.0 } else { 0.0 },
+            1.0,
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
 }
 
 /// In-place softmax of one row of scores.
