@@ -39,6 +39,10 @@ fn bench_rules(c: &mut Criterion) {
     group.bench_function("detect_100k_german", |b| {
         b.iter(|| rules.detect(black_box(&text)))
     });
+    // The shouted-line check every text pays (nothing here is shouted).
+    group.bench_function("shouted_check_100k", |b| {
+        b.iter(|| ampel::casing::quiet_function_words(black_box(&text)).len())
+    });
     group.finish();
 
     // One family at a time, to see where the time goes.

@@ -2,6 +2,7 @@
 //!
 //! Read top-down:
 //! - [`types`] and [`text`]: labels, verdicts, spans, byte ↔ code point offsets;
+//!   [`casing`]: the re-cased copy of shouted lines that name rules and model read;
 //! - [`rules`]: deterministic detectors (checksummed IDs, IBAN, phone, address,
 //!   dates, Art. 9 lexicons);
 //! - [`model`]: the candle NER runtime;
@@ -15,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod analyzer;
+pub mod casing;
 pub mod cli;
 pub mod error;
 pub mod eval;

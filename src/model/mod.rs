@@ -6,7 +6,6 @@
 //! - `config` reads `config.json`, `loader` the folder, `encoder` holds the
 //!   network (an encoder plus the classifier; `bert` is our BERT, `packed`
 //!   its CPU version on packed, unpadded tokens);
-//! - `casing` re-cases ALL-CAPS lines for the model (offsets unchanged);
 //! - `window` cuts long texts into overlapping windows and merges scores;
 //! - `batch` runs the windows of many texts in padded, length-sorted batches;
 //! - [`decode`] maps model labels to SPEC labels and scores to spans;
@@ -16,7 +15,6 @@
 
 mod batch;
 mod bert;
-mod casing;
 mod config;
 pub mod decode;
 mod device;
@@ -286,11 +284,11 @@ impl NerModel {
 
     /// Predict spans for several texts in as few forward passes as possible.
     /// Hits are [`crate::types::HitKind::Model`] with byte spans into each text.
-    /// Shouted lines are read re-cased (see `casing.rs`); the spans are
+    /// Shouted lines are read re-cased ([`crate::casing`]); the spans are
     /// the same in the original.
     pub fn predict(&self, texts: &[&str]) -> Result<Vec<Vec<Hit>>, ModelError> {
         let views: Vec<std::borrow::Cow<'_, str>> =
-            texts.iter().map(|t| casing::unshout(t)).collect();
+            texts.iter().map(|t| crate::casing::unshout(t)).collect();
         let views: Vec<&str> = views.iter().map(|v| v.as_ref()).collect();
         let scored = self.score(&views)?;
         Ok(views

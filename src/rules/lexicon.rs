@@ -665,6 +665,23 @@ mod ruleset_tests {
     }
 
     #[test]
+    fn shouted_names_stop_at_function_words() {
+        let t = "HERR KOCH AUS DER LINDENSTRASSE 5 IN LEIPZIG HAT NACH SEINER KNIE-OP ANGERUFEN.";
+        let people: Vec<String> = labelled(&RULES, t)
+            .into_iter()
+            .filter(|(_, l)| *l == Label::Person)
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(people, ["KOCH"]);
+        let people: Vec<String> = labelled(&RULES, "FRAU WINKLER RIEF AN UND WOLLTE DEN TERMIN")
+            .into_iter()
+            .filter(|(_, l)| *l == Label::Person)
+            .map(|(s, _)| s)
+            .collect();
+        assert!(people.iter().all(|p| !p.contains(" AN")), "{people:?}");
+    }
+
+    #[test]
     fn no_person_for_the_cook() {
         let rs = &*RULES;
         let got = labelled(rs, "Der Koch hat gekocht.");

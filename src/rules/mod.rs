@@ -41,6 +41,13 @@ pub(crate) trait Detector: Send + Sync + Debug {
 
     /// Append every hit found in `text` to `out`.
     fn detect(&self, text: &str, out: &mut Vec<Hit>);
+
+    /// Whether the family reads a capital letter as meaning something (a
+    /// name may start here): it then sees shouted lines re-cased
+    /// ([`crate::casing`]).
+    fn reads_case(&self) -> bool {
+        false
+    }
 }
 
 /// Every rule family, compiled once and shared between threads.
@@ -78,15 +85,23 @@ impl RuleSet {
     pub fn detect_family(&self, family: &str, text: &str) -> Option<Vec<Hit>> {
         let d = self.detectors.iter().find(|d| d.name() == family)?;
         let mut out = Vec::new();
-        d.detect(text, &mut out);
+        let view = if d.reads_case() {
+            crate::casing::quiet_function_words(text)
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        d.detect(&view, &mut out);
         Some(out)
     }
 
-    /// All raw hits of every rule family, in no particular order.
+    /// All raw hits of every rule family, in no particular order. Families
+    /// that read letter case see shouted lines re-cased (same offsets).
     pub fn detect(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();
+        let view = crate::casing::quiet_function_words(text);
         for d in &self.detectors {
-            d.detect(text, &mut out);
+            let input: &str = if d.reads_case() { &view } else { text };
+            d.detect(input, &mut out);
         }
         out
     }

@@ -682,6 +682,10 @@ impl Detector for Names {
         "names"
     }
 
+    fn reads_case(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Hit>) {
         let mut matches = Vec::new();
         self.lexicon.find(text, &mut matches);

@@ -1,17 +1,24 @@
-//! Shouted lines: what the model reads instead of an ALL-CAPS line.
+//! Shouted lines: what case-reading detectors see instead of an ALL-CAPS
+//! line.
 //!
-//! The model learned German from ordinarily cased text; on a line in
-//! capitals ("BITTE RUFEN SIE MICH AN, HILDBURG FUCHS") it misses names and
-//! health terms and reads names as organisations. [`unshout`] gives it a
-//! copy in which every such line is written with an initial capital per word,
-//! but German function words — articles, prepositions, pronouns, auxiliaries,
-//! a closed class — in lower case, as they are in ordinary text ("Bitte
-//! Rufen sie mich an, Hildburg Fuchs"; "Herr Koch aus der Lindenstrasse",
-//! not a name "Koch Aus Der Lindenstrasse"). The copy has the same bytes
-//! at the same offsets except for letters whose lower case has the same
-//! UTF-8 length, so every span found in it is the same span of the original.
-//! Lines with ordinary casing, acronyms among them ("die AOK hat …"), are
-//! left as they are.
+//! On a line in capitals ("BITTE RUFEN SIE MICH AN, HILDBURG FUCHS") letter
+//! case says nothing, yet two detectors read it: the model learned German
+//! from ordinarily cased text and misses names and health terms there, and
+//! the name rules take a capital for "a name may go on here" and run
+//! "HERR KOCH AUS DER LINDENSTRASSE" into one name. Both get a copy of the
+//! text in which German function words — articles, prepositions, pronouns,
+//! auxiliaries, a closed class — of shouted lines are lower case, as they
+//! are in ordinary text:
+//! - [`unshout`], for the model, also writes every other word with an
+//!   initial capital only ("Bitte Rufen sie mich an, Hildburg Fuchs");
+//! - [`quiet_function_words`], for the name rules, leaves the other words in
+//!   capitals ("HERR KOCH aus der LINDENSTRASSE"): an initial capital on
+//!   every verb would make each one a name candidate.
+//!
+//! The copy has the same bytes at the same offsets except for letters whose
+//! lower case has the same UTF-8 length, so every span found in it is the
+//! same span of the original. Lines with ordinary casing, acronyms among
+//! them ("die AOK hat …"), are left as they are.
 
 use std::borrow::Cow;
 
@@ -36,16 +43,35 @@ const FUNCTION_WORDS: &[&str] = &[
     "wir", "wird", "wurde", "zu", "zum", "zur", "über",
 ];
 
-/// `text` with its shouted lines re-cased (see the module doc); borrowed
+/// `text` with its shouted lines re-cased for the model (see the module
+/// doc); borrowed when there is none.
+pub fn unshout(text: &str) -> Cow<'_, str> {
+    view(text, Style::Initials)
+}
+
+/// `text` with only the function words of its shouted lines lower-cased
+/// ("HERR KOCH aus der LINDENSTRASSE"): what the name rules read; borrowed
 /// when there is none.
-pub(crate) fn unshout(text: &str) -> Cow<'_, str> {
+pub fn quiet_function_words(text: &str) -> Cow<'_, str> {
+    view(text, Style::FunctionWords)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    /// Function words lower case, every other word with an initial capital.
+    Initials,
+    /// Function words lower case, every other word as it is.
+    FunctionWords,
+}
+
+fn view(text: &str, style: Style) -> Cow<'_, str> {
     if !text.lines().any(is_shouted) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         if is_shouted(line) {
-            recase(line, &mut out);
+            recase(line, style, &mut out);
         } else {
             out.push_str(line);
         }
@@ -54,30 +80,33 @@ pub(crate) fn unshout(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Words: maximal runs of alphabetic characters.
-fn words(line: &str) -> impl Iterator<Item = &str> {
-    line.split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-}
-
+/// A line is shouted when, among its words (maximal runs of alphabetic
+/// characters) of two or more letters, there are [`MIN_WORDS`] and the
+/// share without a lower-case letter reaches [`MIN_SHOUTED_SHARE`]. One pass
+/// over the characters: every text goes through here, shouted or not.
 fn is_shouted(line: &str) -> bool {
     let (mut words_2, mut shouted) = (0usize, 0usize);
-    for w in words(line) {
-        if w.chars().nth(1).is_none() {
+    let (mut letters, mut lower) = (0usize, false);
+    for c in line.chars().chain(std::iter::once(' ')) {
+        if c.is_alphabetic() {
+            letters += 1;
+            lower |= c.is_lowercase();
             continue;
         }
-        words_2 += 1;
-        if !w.chars().any(char::is_lowercase) {
-            shouted += 1;
+        if letters >= 2 {
+            words_2 += 1;
+            shouted += usize::from(!lower);
         }
+        (letters, lower) = (0, false);
     }
     words_2 >= MIN_WORDS && shouted as f32 >= MIN_SHOUTED_SHARE * words_2 as f32
 }
 
-/// Append `line` with every letter lower-cased except the first of each
-/// word that is not a function word (the line's first word keeps it too),
-/// where the lower case is one character of the same length.
-fn recase(line: &str, out: &mut String) {
+/// Append `line` with its function words lower-cased (not the line's first
+/// word) and, in [`Style::Initials`], every other word too except its first
+/// letter — each letter only where its lower case is one character of the
+/// same length.
+fn recase(line: &str, style: Style, out: &mut String) {
     let mut first_word = true;
     let mut rest = line;
     while let Some(start) = rest.find(char::is_alphabetic) {
@@ -88,7 +117,14 @@ fn recase(line: &str, out: &mut String) {
             .unwrap_or(rest.len());
         let (word, tail) = rest.split_at(end);
         let lower = word.to_lowercase();
-        let keep_initial = first_word || !FUNCTION_WORDS.contains(&lower.as_str());
+        let function_word = !first_word && FUNCTION_WORDS.contains(&lower.as_str());
+        if style == Style::FunctionWords && !function_word {
+            out.push_str(word);
+            first_word = false;
+            rest = tail;
+            continue;
+        }
+        let keep_initial = !function_word;
         for (i, c) in word.chars().enumerate() {
             let mut l = c.to_lowercase();
             match (l.next(), l.next()) {
@@ -158,5 +194,20 @@ mod tests {
             }
         }
         assert_eq!(unshout("STRAẞE UND WEG"), "Straẞe und Weg");
+    }
+
+    #[test]
+    fn the_name_rules_view_only_quiets_function_words() {
+        assert_eq!(
+            quiet_function_words("HERR KOCH AUS DER LINDENSTRASSE 5 HAT ANGERUFEN"),
+            "HERR KOCH aus der LINDENSTRASSE 5 hat ANGERUFEN"
+        );
+        // The first word of a line keeps its capitals; ordinary lines stay.
+        assert_eq!(
+            quiet_function_words("Gruß\nDIE KUNDIN IST SAUER"),
+            "Gruß\nDIE KUNDIN ist SAUER"
+        );
+        let t = "Herr MÜLLER hat angerufen.";
+        assert!(matches!(quiet_function_words(t), Cow::Borrowed(b) if b == t));
     }
 }
