@@ -118,26 +118,30 @@ fn recase(line: &str, style: Style, out: &mut String) {
         let (word, tail) = rest.split_at(end);
         let lower = word.to_lowercase();
         let function_word = !first_word && FUNCTION_WORDS.contains(&lower.as_str());
-        if style == Style::FunctionWords && !function_word {
-            out.push_str(word);
-            first_word = false;
-            rest = tail;
-            continue;
-        }
         let keep_initial = !function_word;
-        for (i, c) in word.chars().enumerate() {
-            let mut l = c.to_lowercase();
-            match (l.next(), l.next()) {
-                (Some(l), None) if (i > 0 || !keep_initial) && l.len_utf8() == c.len_utf8() => {
-                    out.push(l)
-                }
-                _ => out.push(c),
-            }
+        if style == Style::FunctionWords && keep_initial {
+            out.push_str(word);
+        } else {
+            recase_word(word, keep_initial, out);
         }
         first_word = false;
         rest = tail;
     }
     out.push_str(rest);
+}
+
+/// Append `word` lower-cased, its first letter kept when `keep_initial`;
+/// a letter whose lower case has another length stays as it is.
+fn recase_word(word: &str, keep_initial: bool, out: &mut String) {
+    for (i, c) in word.chars().enumerate() {
+        let mut l = c.to_lowercase();
+        match (l.next(), l.next()) {
+            (Some(l), None) if (i > 0 || !keep_initial) && l.len_utf8() == c.len_utf8() => {
+                out.push(l)
+            }
+            _ => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

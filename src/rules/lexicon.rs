@@ -666,19 +666,17 @@ mod ruleset_tests {
 
     #[test]
     fn shouted_names_stop_at_function_words() {
+        let people = |t: &str| -> Vec<String> {
+            labelled(&RULES, t)
+                .into_iter()
+                .filter(|(_, l)| *l == Label::Person)
+                .map(|(s, _)| s)
+                .collect()
+        };
         let t = "HERR KOCH AUS DER LINDENSTRASSE 5 IN LEIPZIG HAT NACH SEINER KNIE-OP ANGERUFEN.";
-        let people: Vec<String> = labelled(&RULES, t)
-            .into_iter()
-            .filter(|(_, l)| *l == Label::Person)
-            .map(|(s, _)| s)
-            .collect();
-        assert_eq!(people, ["KOCH"]);
-        let people: Vec<String> = labelled(&RULES, "FRAU WINKLER RIEF AN UND WOLLTE DEN TERMIN")
-            .into_iter()
-            .filter(|(_, l)| *l == Label::Person)
-            .map(|(s, _)| s)
-            .collect();
-        assert!(people.iter().all(|p| !p.contains(" AN")), "{people:?}");
+        assert_eq!(people(t), ["KOCH"]);
+        let found = people("FRAU WINKLER RIEF AN UND WOLLTE DEN TERMIN");
+        assert!(found.iter().all(|p| !p.contains(" AN")), "{found:?}");
     }
 
     #[test]

@@ -43,8 +43,8 @@ pub(crate) trait Detector: Send + Sync + Debug {
     fn detect(&self, text: &str, out: &mut Vec<Hit>);
 
     /// Whether the family reads a capital letter as meaning something (a
-    /// name may start here): it then sees shouted lines re-cased
-    /// ([`crate::casing`]).
+    /// name may start here): it then sees shouted lines with their function
+    /// words lower-cased ([`crate::casing::quiet_function_words`]).
     fn reads_case(&self) -> bool {
         false
     }
@@ -95,7 +95,8 @@ impl RuleSet {
     }
 
     /// All raw hits of every rule family, in no particular order. Families
-    /// that read letter case see shouted lines re-cased (same offsets).
+    /// that read letter case see shouted lines with their function words
+    /// lower-cased (same offsets).
     pub fn detect(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();
         let view = crate::casing::quiet_function_words(text);
