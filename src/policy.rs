@@ -152,6 +152,7 @@ impl Policy {
             return true;
         }
         let (s, end) = sentence_around(text, e.span.start, e.span.end);
+        let s = s + speaker_label_len(text, s, end, entities);
         if entities
             .iter()
             .any(|o| o.label == Label::Person && o.span.start < end && o.span.end > s)
@@ -451,6 +452,39 @@ fn subject_left_out(text: &str, raw: &str, end: usize) -> bool {
         && !text.get(end..).is_some_and(|t| t.starts_with('?'))
 }
 
+/// Length of a chat speaker label that opens the sentence at `s` ("Kunde:
+/// ", "Biljana: "): a person noun or a detected name at the start of a
+/// line, a colon, and a sentence of at least four words after it. The
+/// label says who speaks, not whom the sentence is about: "Kunde: Diabetes
+/// ist eine Volkskrankheit." is a general statement, "Kunde: Ich habe
+/// Diabetes." still says "ich". 0 when there is none.
+fn speaker_label_len(text: &str, s: usize, end: usize, entities: &[Entity]) -> usize {
+    let raw = text.get(s..end).unwrap_or("");
+    let at_line_start = text
+        .get(..s)
+        .is_none_or(|b| b.is_empty() || b.ends_with('\n'));
+    let lead = raw.len() - raw.trim_start_matches([' ', '\t']).len();
+    let Some(colon) = raw.find(':') else {
+        return 0;
+    };
+    let label = raw.get(lead..colon).unwrap_or("");
+    let rest = raw.get(colon + 1..).unwrap_or("");
+    let is_speaker = !label.is_empty()
+        && label.chars().all(char::is_alphabetic)
+        && (PERSON_NOUNS.contains(&label.to_lowercase().as_str())
+            || entities.iter().any(|o| {
+                o.label == Label::Person && o.span.start == s + lead && o.span.end == s + colon
+            }));
+    let sentence_words = rest
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic));
+    if at_line_start && is_speaker && rest.starts_with(' ') && sentence_words.count() >= 4 {
+        colon + 1
+    } else {
+        0
+    }
+}
+
 /// Byte range of the sentence (or line) that holds `[start, end)`.
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     // ';' does not end a sentence: it joins clauses in prose and separates
@@ -721,6 +755,37 @@ mod tests {
         let es = [
             ent(t, "Roth", Label::Person),
             ent(t, "Migräne", Label::Health),
+        ];
+        assert!(p.about_person(t, &es[1], &es));
+    }
+
+    #[test]
+    fn a_chat_speaker_label_is_not_the_subject() {
+        let p = Policy::default();
+        let t = "Agent: Wie kann ich helfen?\nKunde: Diabetes ist eine Volkskrankheit.\nKunde: Danke Anna";
+        let es = [
+            ent(t, "Diabetes", Label::Health),
+            ent(t, "Anna", Label::Person),
+        ];
+        assert!(!p.about_person(t, &es[0], &es));
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Yellow);
+        // The speaker still speaks for herself, and a field value is no sentence.
+        let t = "Anna: Ich habe seit Jahren Diabetes.";
+        let es = [
+            ent(t, "Anna", Label::Person),
+            ent(t, "Diabetes", Label::Health),
+        ];
+        assert!(p.about_person(t, &es[1], &es));
+        let t = "Frau Roth hat angerufen.\nPatientin: Diabetes Typ 2";
+        let es = [
+            ent(t, "Roth", Label::Person),
+            ent(t, "Diabetes", Label::Health),
+        ];
+        assert!(p.about_person(t, &es[1], &es));
+        let t = "Frau Roth hat angerufen.\nKundin: Nimmt dauerhaft Marcumar.";
+        let es = [
+            ent(t, "Roth", Label::Person),
+            ent(t, "Marcumar", Label::Health),
         ];
         assert!(p.about_person(t, &es[1], &es));
     }

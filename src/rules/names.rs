@@ -518,6 +518,10 @@ impl Names {
                 return;
             }
             match self.parse_name(text, i, 4, After::Any, Extra::Any) {
+                // A lower-case word after the name makes the value a
+                // sentence, not a list of names: a chat turn ("Kundin: Laut
+                // Krankenkassen-Report ist …").
+                Some((_, b)) if continues_as_sentence(text, b, line_end) => return,
                 Some((a, b)) => {
                     out.push(Hit::new(
                         a,
@@ -529,12 +533,19 @@ impl Names {
                     i = b;
                 }
                 None => {
-                    // Skip one token ("<anna@example.com>", an e-mail …).
+                    // Skip an address token ("<anna@example.com>", an
+                    // e-mail); any other word ends the names: "Kunde: Die
+                    // Zahlung wurde abgelehnt." is a chat turn, and
+                    // "Zahlung" no name.
                     let next = text
                         .get(i..line_end)
                         .and_then(|r| r.find([' ', ';', ',']))
                         .map_or(line_end, |j| i + j);
-                    if next == i {
+                    let token = text.get(i..next).unwrap_or("");
+                    let skippable = token.contains('@')
+                        || token.starts_with('<')
+                        || CONJUNCTIONS.contains(&token);
+                    if next == i || !skippable {
                         return;
                     }
                     i = next;
@@ -559,7 +570,7 @@ impl Names {
         let exact_case = text.get(s..e) == Some(term.text.as_str());
         if term.group == G_GIVEN {
             // Given name followed by a surname.
-            let after = skip_spaces(text, e);
+            let after = skip_inline_spaces(text, e);
             if after > e && after - e <= 2 {
                 if let Some(se) = name_word(text, after) {
                     let w = &text[after..se];
@@ -605,6 +616,23 @@ impl Names {
         }
     }
 }
+
+/// Whether a lower-case word other than a [`CONJUNCTIONS`] entry
+/// follows the name ending at `end` on its line (which ends at `line_end`).
+fn continues_as_sentence(text: &str, end: usize, line_end: usize) -> bool {
+    let rest = text
+        .get(end..line_end)
+        .unwrap_or("")
+        .trim_start_matches([' ', '\u{a0}']);
+    let word: &str = rest
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    rest.starts_with(char::is_lowercase) && !CONJUNCTIONS.contains(&word)
+}
+
+/// Words that join the names of a header value ("An: Anna und Peter").
+const CONJUNCTIONS: &[&str] = &["und", "and", "u", "u.", "&", "oder"];
 
 /// Skip spaces inside a name (a tab is a column break, not a name gap).
 fn skip_inline_spaces(text: &str, i: usize) -> usize {
@@ -872,6 +900,14 @@ mod tests {
         );
         assert_eq!(people("Ansprechpartner: Herr Vogel"), vec!["Vogel"]);
         assert_eq!(
+            people("An: Anna und Peter Schulz"),
+            vec!["Anna", "Peter Schulz"]
+        );
+        // Chat turns are sentences, not name lists.
+        assert!(people("Kundin: Die Zahlung mit der Karte wurde abgelehnt.").is_empty());
+        assert!(people("Kunde: hi, Mein Geburtsdatum ist falsch.").is_empty());
+        assert!(people("Kundin: Laut Krankenkassen-Report ist das so.").is_empty());
+        assert_eq!(
             people("Von: Amazon.de <noreply@amazon.de>"),
             Vec::<String>::new()
         );
@@ -900,6 +936,7 @@ mod tests {
     fn a_tab_separates_table_columns_not_names() {
         assert!(people("Rechnungsnr\tDatum\tKunde\tBetrag\tStatus").is_empty());
         assert_eq!(people("Kunde Max Müller hat angerufen."), ["Max Müller"]);
+        assert_eq!(people("4711\tAdrian\tAda\tBochum"), ["Adrian"]);
     }
 
     #[test]
