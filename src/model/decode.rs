@@ -508,7 +508,7 @@ const TRAILING: &[char] = &[
 ];
 /// Abbreviations whose final dot belongs to the entity.
 const DOTTED: &[&str] = &[
-    "str", "co", "inc", "ltd", "corp", "jr", "sr", "st", "nr", "gebr", "bros",
+    "str", "co", "inc", "ltd", "corp", "jr", "sr", "st", "nr", "gebr", "bros", "chr",
 ];
 
 /// Trim whitespace and attached punctuation; keep a final dot that belongs
@@ -547,6 +547,14 @@ fn dot_belongs(before: &str, label: Label) -> bool {
         return true;
     }
     if last_chunk.contains('.') {
+        return true;
+    }
+    // An initial ends an abbreviated name: "Nico G.", "Claudia B.".
+    if label == Label::Person
+        && before.contains(' ')
+        && last_chunk.chars().count() == 1
+        && last_chunk.chars().all(char::is_uppercase)
+    {
         return true;
     }
     // Regnal numbers are ordinals: "Ludwig XIV.", "Bernhard IV.".
@@ -912,6 +920,11 @@ mod tests {
         assert_eq!(t("Ludwig XIV.", Label::Person), "Ludwig XIV.");
         assert_eq!(t("Bernhard IV.)", Label::Person), "Bernhard IV.");
         assert_eq!(t("VIII.", Label::Person), "VIII");
+        assert_eq!(t("Nico G.", Label::Person), "Nico G.");
+        assert_eq!(t("Anna K.,", Label::Person), "Anna K.");
+        assert_eq!(t("Meyer.", Label::Person), "Meyer");
+        assert_eq!(t("G.", Label::Person), "G");
+        assert_eq!(t("Chr.", Label::Person), "Chr.");
     }
 
     #[test]

@@ -52,6 +52,21 @@ const HONORIFICS: &str = "Herr\nHerrn\nHERR\nHERRN\nFrau\nFRAU\nHr.\nHrn.\nFr.\n
 Familie\nFam.\nKunde\nKundin\nPatient\nPatientin\nMandant\nMandantin\nSachbearbeiter\n\
 Sachbearbeiterin\nKollege\nKollegin\nMr.\nMrs.\nMs.\nMonsieur\nMadame\nSignora\nSignor\n";
 
+/// The [`HONORIFICS`] that name a role, not a form of address: no name
+/// particle may follow them.
+const ROLE_NOUNS: &[&str] = &[
+    "Kunde",
+    "Kundin",
+    "Patient",
+    "Patientin",
+    "Mandant",
+    "Mandantin",
+    "Sachbearbeiter",
+    "Sachbearbeiterin",
+    "Kollege",
+    "Kollegin",
+];
+
 /// Greetings that precede a name and a comma or line end.
 const GREETINGS: &str = "Hallo\nHi\nHey\nMoin\nServus\nGrüezi\nGrüß Gott\nLiebe\nLieber\nLiebes\n\
 Guten Tag\nGuten Morgen\nGuten Abend\nSehr geehrte\nSehr geehrter\nDear\nHello\nSalut\nCiao\n";
@@ -455,6 +470,13 @@ impl Names {
         };
         match term.group {
             G_HONORIFIC => {
+                // After a role noun "von" is a preposition ("der größte
+                // Kunde von Spezstroi"); after "Herr"/"Frau" a name particle.
+                let next = text.get(skip_inline_spaces(text, e)..).unwrap_or("");
+                if ROLE_NOUNS.contains(&term.text.as_str()) && next.starts_with(char::is_lowercase)
+                {
+                    return;
+                }
                 if let Some(sp) = self.parse_name(text, e, 4, After::Any, Extra::Any) {
                     out.push(person(sp, SCORE_HONORIFIC, HitKind::Pattern));
                 }
@@ -786,6 +808,8 @@ mod tests {
         );
         assert_eq!(people("Herrn Hans von Weber"), vec!["Hans von Weber"]);
         assert_eq!(people("Hr. Al-Hassan meldet sich"), vec!["Al-Hassan"]);
+        assert!(people("Der größte Kunde von Spezstroi ist das Amt.").is_empty());
+        assert_eq!(people("Kundin Ana Iwanowa"), vec!["Ana Iwanowa"]);
     }
 
     #[test]
