@@ -506,6 +506,10 @@ const TRAILING: &[char] = &[
     '.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '“', '”', '‘', '’', '»', '«', '›', '‹',
     '…', '-', '–', '—', '/', '*',
 ];
+/// Lower-case German articles that may open a model span.
+const ARTICLES: &[&str] = &[
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen", "eines",
+];
 /// Abbreviations whose final dot belongs to the entity.
 const DOTTED: &[&str] = &[
     "str", "co", "inc", "ltd", "corp", "jr", "sr", "st", "nr", "gebr", "bros", "chr",
@@ -518,7 +522,19 @@ fn trim_entity(text: &str, span: Span, label: Label) -> Span {
     let Some(s) = text.get(span.start..span.end) else {
         return Span::new(span.start, span.start);
     };
-    let t = s.trim_start_matches(|c: char| c.is_whitespace() || LEADING.contains(&c));
+    let mut t = s.trim_start_matches(|c: char| c.is_whitespace() || LEADING.contains(&c));
+    // A lower-case article is never part of a name ("an die
+    // Bundesnetzagentur"; "Der Spiegel" keeps its capital one).
+    if matches!(
+        label,
+        Label::Person | Label::Organization | Label::Location | Label::Address
+    ) {
+        if let Some((first, rest)) = t.split_once(' ') {
+            if ARTICLES.contains(&first) && rest.starts_with(|c: char| !c.is_whitespace()) {
+                t = rest;
+            }
+        }
+    }
     let start = span.start + (s.len() - t.len());
     let mut body = t;
     loop {
@@ -925,6 +941,13 @@ mod tests {
         assert_eq!(t("Meyer.", Label::Person), "Meyer");
         assert_eq!(t("G.", Label::Person), "G");
         assert_eq!(t("Chr.", Label::Person), "Chr.");
+        assert_eq!(
+            t("die Bundesnetzagentur", Label::Organization),
+            "Bundesnetzagentur"
+        );
+        assert_eq!(t("Der Spiegel", Label::Organization), "Der Spiegel");
+        assert_eq!(t("von der Leyen", Label::Person), "von der Leyen");
+        assert_eq!(t("der Kreis", Label::Health), "der Kreis");
     }
 
     #[test]

@@ -135,9 +135,67 @@ const SOURCES: &[Source] = &[
 
 /// Words that end the name part walking back from a legal form.
 const ORG_STOP: &[&str] = &[
-    "Die", "Der", "Das", "Den", "Dem", "Des", "Bei", "Von", "Vom", "Mit", "Für", "Und", "Ihre",
-    "Ihrer", "Unsere", "Unserer", "Meine", "Meiner", "Eine", "Einer", "An", "Am", "Im", "In",
-    "Auf", "Aus", "Zur", "Zum", "Als", "Ich", "Wir", "Sie", "Firma", "Fa.", "Hallo", "Liebe",
+    "Die",
+    "Der",
+    "Das",
+    "Den",
+    "Dem",
+    "Des",
+    "Bei",
+    "Von",
+    "Vom",
+    "Mit",
+    "Für",
+    "Und",
+    "Ihre",
+    "Ihrer",
+    "Unsere",
+    "Unserer",
+    "Meine",
+    "Meiner",
+    "Eine",
+    "Einer",
+    "An",
+    "Am",
+    "Im",
+    "In",
+    "Auf",
+    "Aus",
+    "Zur",
+    "Zum",
+    "Als",
+    "Ich",
+    "Wir",
+    "Sie",
+    "Firma",
+    "Fa.",
+    "Hallo",
+    "Liebe",
+    // What a company is to the writer, before its name ("bei Subunternehmer
+    // Schnell-Kurier Rhein GmbH").
+    "Subunternehmer",
+    "Dienstleister",
+    "Lieferant",
+    "Lieferanten",
+    "Anbieter",
+    "Vermieter",
+    "Vermieterin",
+    "Arbeitgeber",
+    "Auftraggeber",
+    "Auftragnehmer",
+    "Hersteller",
+    "Händler",
+    "Gläubiger",
+    "Forderung",
+    "Rechnung",
+    "Vertrag",
+    "Registergericht",
+    // Register abbreviations after a court ("Amtsgericht Bremen HRB 31887").
+    "HRB",
+    "HRA",
+    "VR",
+    "GnR",
+    "PR",
 ];
 
 /// Words before an ambiguous place name that make it a place.
@@ -452,6 +510,10 @@ mod tests {
             vec!["Beispiel UG (haftungsbeschränkt)"]
         );
         assert!(orgs("eine GmbH gründen").is_empty());
+        assert_eq!(
+            orgs("wird bei Subunternehmer Schnell-Kurier Rhein GmbH angefragt"),
+            vec!["Schnell-Kurier Rhein GmbH"]
+        );
     }
 
     #[test]
@@ -469,6 +531,10 @@ mod tests {
             vec!["DHL", "Sparkasse"]
         );
         assert!(orgs("Ergo, das war's. Netto 100 Euro.").is_empty());
+        assert_eq!(
+            orgs("Amtsgericht Bremen HRB 31887"),
+            vec!["Amtsgericht Bremen"]
+        );
     }
 
     #[test]
