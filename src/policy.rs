@@ -207,7 +207,6 @@ impl Policy {
 
         // Bulk exports.
         let persons = distinct(text, entities, |l| l == Label::Person);
-        let identifiers = distinct(text, entities, |l| self.identifying.contains(&l));
         let emails = distinct(text, entities, |l| l == Label::Email);
         let headers = count_mail_headers(text);
         if headers >= self.bulk.min_thread_headers
@@ -228,6 +227,17 @@ impl Policy {
                 format!("pasted table or export: {rows} rows with personal data"),
             ));
         }
+        // Many people: the writer's own signature block (name, company,
+        // imprint with managing directors, phone, fax) is one sender, not
+        // an export, so it is left out of this count.
+        let body_end = crate::rules::signature_start(text).unwrap_or(text.len());
+        let body: Vec<Entity> = entities
+            .iter()
+            .filter(|e| e.span.start < body_end)
+            .cloned()
+            .collect();
+        let persons = distinct(text, &body, |l| l == Label::Person);
+        let identifiers = distinct(text, &body, |l| self.identifying.contains(&l));
         if persons >= self.bulk.min_persons && identifiers >= self.bulk.min_identifiers {
             red.push(Reason::new(
                 "many_persons",
@@ -690,6 +700,47 @@ mod tests {
         let t = "Rückruf erbeten. Kd. nimmt Insulin, fragt nach. Danke.";
         let sentence = sentence_of(t, "Insulin");
         assert_eq!(sentence, " Kd. nimmt Insulin, fragt nach");
+    }
+
+    #[test]
+    fn many_people_make_an_export_but_a_signature_block_is_one_sender() {
+        let p = Policy::default();
+        let people = [
+            "Anna Roth",
+            "Uwe Schmied",
+            "Katrin Holm",
+            "Dennis Kaczmarek",
+        ];
+        let values = [
+            "030 4212 883-0",
+            "030 4212 883-99",
+            "a@x.de",
+            "b@x.de",
+            "c@x.de",
+            "d@x.de",
+            "Storkower Str. 158",
+        ];
+        let ents = |t: &str| -> Vec<Entity> {
+            let mut es: Vec<Entity> = people.iter().map(|n| ent(t, n, Label::Person)).collect();
+            es.extend(values.iter().map(|v| ent(t, v, Label::Phone)));
+            es.sort_by_key(|e| e.span.start);
+            es
+        };
+        let list = format!(
+            "{}\n{}\n\nViele Grüße",
+            people.join(", "),
+            values.join(", ")
+        );
+        let v = p.verdict(&list, &ents(&list));
+        assert_eq!(v.ampel, Ampel::Red);
+        assert!(v.reasons.iter().any(|r| r.code == "many_persons"));
+        let letter = format!(
+            "Sehr geehrte Frau Anna Roth,\nanbei das Angebot.\n\nMit freundlichen Grüßen\n\n\
+             Dennis Kaczmarek\n{}\nGeschäftsführer: Uwe Schmied, Katrin Holm",
+            values.join(" · ")
+        );
+        let v = p.verdict(&letter, &ents(&letter));
+        assert_eq!(v.ampel, Ampel::Yellow);
     }
 
     #[test]

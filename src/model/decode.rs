@@ -212,7 +212,7 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
     }
     close(&mut open, &mut hits);
     let hits = named_after_people(text, strip_titles(text, join_adjacent(text, hits)));
-    drop_generic_organisations(text, hits)
+    drop_generic_nouns(text, hits)
 }
 
 /// Nouns for a kind of institution, not its name ("die Pflegekasse", "das
@@ -278,14 +278,24 @@ const GENERIC_ORGS: &[&str] = &[
     "Verein",
 ];
 
-/// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun.
-fn drop_generic_organisations(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
+/// Nouns that are health data only with a qualifier ("psychische
+/// Störung", "Herzrhythmusstörung"); alone, in customer service, they are a
+/// fault or a complaint ("meldet Störung DSL", "meine Beschwerde").
+const GENERIC_HEALTH: &[&str] = &["Störung", "Störungen", "Beschwerde", "Ausfall", "Ausfälle"];
+
+/// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun and
+/// HEALTH spans that are only a [`GENERIC_HEALTH`] noun.
+fn drop_generic_nouns(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
         .filter(|h| {
-            h.label != Label::Organization
-                || !text
-                    .get(h.span.start..h.span.end)
-                    .is_some_and(|s| GENERIC_ORGS.contains(&s))
+            let generic = match h.label {
+                Label::Organization => GENERIC_ORGS,
+                Label::Health => GENERIC_HEALTH,
+                _ => return true,
+            };
+            !text
+                .get(h.span.start..h.span.end)
+                .is_some_and(|s| generic.contains(&s))
         })
         .collect()
 }
@@ -808,7 +818,7 @@ mod tests {
     }
 
     #[test]
-    fn generic_institution_nouns_are_no_organisations() {
+    fn generic_nouns_are_no_organisations_or_health_data() {
         let text = "Die Pflegekasse und die AOK Bayern, Polizei-Sportverein";
         let org = |needle: &str| {
             let s = text.find(needle).expect("needle");
@@ -819,7 +829,7 @@ mod tests {
                 kind: HitKind::Model,
             }
         };
-        let kept = drop_generic_organisations(
+        let kept = drop_generic_nouns(
             text,
             vec![
                 org("Pflegekasse"),
@@ -834,6 +844,23 @@ mod tests {
                 ("Polizei-Sportverein", Label::Organization)
             ]
         );
+        let text = "meldet Störung DSL, hat eine Angststörung";
+        let health = |needle: &str| Hit {
+            label: Label::Health,
+            ..org_in(text, needle)
+        };
+        let kept = drop_generic_nouns(text, vec![health("Störung"), health("Angststörung")]);
+        assert_eq!(spans(text, &kept), vec![("Angststörung", Label::Health)]);
+    }
+
+    fn org_in(text: &str, needle: &str) -> Hit {
+        let s = text.find(needle).expect("needle");
+        Hit {
+            span: Span::new(s, s + needle.len()),
+            label: Label::Organization,
+            score: 0.9,
+            kind: HitKind::Model,
+        }
     }
 
     /// Like [`setup`] but with explicit pieces, found in order in `text`

@@ -34,6 +34,12 @@ mod lexicon;
 mod names;
 mod orgs;
 
+/// Where the writer's own signature block begins: the line of the last
+/// closing formula ("Mit freundlichen Grüßen"), if there is one.
+pub fn signature_start(text: &str) -> Option<usize> {
+    names::signature_start(text)
+}
+
 /// One detector family.
 pub(crate) trait Detector: Send + Sync + Debug {
     /// Short family name (the file name without `.rs`).

@@ -79,6 +79,35 @@ Schöne Grüße\nSonnige Grüße\nMit besten Grüßen\nGruß\nGruss\nGrüße\nGr
 VG\nLg\nVg\nBest regards\nKind regards\nRegards\nCheers\nHochachtungsvoll\nHerzlichst\nBis bald\n\
 Danke und Gruß\nDanke und viele Grüße\n";
 
+/// Byte offset of the last line that opens with a closing formula ("Mit
+/// freundlichen Grüßen", "Viele Grüße, Dragan", "LG"): where the writer's
+/// own signature block (name, role, company, imprint) begins. `None`
+/// without one. A closer followed by more than a short name on its line
+/// ("Viele Grüße an das ganze Team") opens nothing.
+pub(crate) fn signature_start(text: &str) -> Option<usize> {
+    let mut found = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start_matches([' ', '\t']);
+        let opens = CLOSERS.lines().filter(|c| !c.is_empty()).any(|c| {
+            t.strip_prefix(c).is_some_and(|rest| {
+                let rest = rest.trim_end();
+                let rest = rest.trim_end_matches(['.', '!', ',']);
+                rest.is_empty()
+                    || rest.strip_prefix(',').is_some_and(|name| {
+                        let words = name.split_whitespace().count();
+                        (1..=3).contains(&words) && !name.contains(|c: char| c.is_ascii_digit())
+                    })
+            })
+        });
+        if opens {
+            found = Some(offset);
+        }
+        offset += line.len();
+    }
+    found
+}
+
 /// Self-introductions before a name written in lower case ("hallo, ich bin
 /// anna schmidt"), where the model sometimes reads the name as Art. 9 data
 /// ("ich bin katholisch").
@@ -935,6 +964,18 @@ mod tests {
             people("Von: Amazon.de <noreply@amazon.de>"),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn the_signature_block_starts_at_the_last_closer() {
+        let t = "Hallo,\nbitte prüfen.\n\nViele Grüße, Anna\nMit freundlichen Grüßen\n\nDennis K.\nFirma GmbH";
+        assert_eq!(signature_start(t), t.find("Mit freundlichen"));
+        assert_eq!(
+            signature_start("Viele Grüße an das ganze Team\nDanke"),
+            None
+        );
+        assert_eq!(signature_start("LGA 12 ist ein Gate.\nLG\nKevin"), Some(21));
+        assert_eq!(signature_start("Kein Gruß hier."), None);
     }
 
     #[test]
