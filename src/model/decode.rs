@@ -283,19 +283,48 @@ const GENERIC_ORGS: &[&str] = &[
 /// fault or a complaint ("meldet Störung DSL", "meine Beschwerde").
 const GENERIC_HEALTH: &[&str] = &["Störung", "Störungen", "Beschwerde", "Ausfall", "Ausfälle"];
 
-/// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun and
-/// HEALTH spans that are only a [`GENERIC_HEALTH`] noun.
+/// Template placeholders the model may read as a name ("Sehr geehrte/r
+/// Herr/Frau XY", "Hallo Herr X"); the SPEC's generic templates are GREEN.
+const PLACEHOLDER_NAMES: &[&str] = &[
+    "X",
+    "XX",
+    "XY",
+    "XYZ",
+    "NN",
+    "N.N.",
+    "NAME",
+    "Name",
+    "Vorname",
+    "Nachname",
+    "Mustermann",
+    "Musterfrau",
+];
+
+/// Whether a PERSON span is a template placeholder: a [`PLACEHOLDER_NAMES`]
+/// entry, or any name ending in "Mustermann"/"Musterfrau" ("Erika
+/// Mustermann").
+fn placeholder_name(s: &str) -> bool {
+    PLACEHOLDER_NAMES.contains(&s)
+        || s.rsplit(' ')
+            .next()
+            .is_some_and(|last| matches!(last, "Mustermann" | "Musterfrau"))
+}
+
+/// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun, HEALTH
+/// spans that are only a [`GENERIC_HEALTH`] noun and PERSON spans that are
+/// a [`placeholder_name`].
 fn drop_generic_nouns(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
         .filter(|h| {
-            let generic = match h.label {
-                Label::Organization => GENERIC_ORGS,
-                Label::Health => GENERIC_HEALTH,
-                _ => return true,
+            let Some(s) = text.get(h.span.start..h.span.end) else {
+                return true;
             };
-            !text
-                .get(h.span.start..h.span.end)
-                .is_some_and(|s| generic.contains(&s))
+            match h.label {
+                Label::Organization => !GENERIC_ORGS.contains(&s),
+                Label::Health => !GENERIC_HEALTH.contains(&s),
+                Label::Person => !placeholder_name(s),
+                _ => true,
+            }
         })
         .collect()
 }
@@ -851,6 +880,16 @@ mod tests {
         };
         let kept = drop_generic_nouns(text, vec![health("Störung"), health("Angststörung")]);
         assert_eq!(spans(text, &kept), vec![("Angststörung", Label::Health)]);
+        let text = "Sehr geehrte/r Herr/Frau XY, Herr Xaver, Erika Musterfrau";
+        let person = |needle: &str| Hit {
+            label: Label::Person,
+            ..org_in(text, needle)
+        };
+        let kept = drop_generic_nouns(
+            text,
+            vec![person("XY"), person("Xaver"), person("Erika Musterfrau")],
+        );
+        assert_eq!(spans(text, &kept), vec![("Xaver", Label::Person)]);
     }
 
     fn org_in(text: &str, needle: &str) -> Hit {

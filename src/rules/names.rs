@@ -849,6 +849,8 @@ mod tests {
         assert!(people("Liebe Grüße aus dem Urlaub").is_empty());
         assert!(people("Hallo zusammen, Hallo Support-Team,").is_empty());
         assert!(people("Fr. 15.03. geschlossen").is_empty());
+        assert!(people("Sehr geehrte/r Herr/Frau XY, Ihr Vertrag").is_empty());
+        assert!(people("Sehr geehrte Frau NAME, Ihr Vertrag").is_empty());
     }
 
     #[test]
