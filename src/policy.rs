@@ -153,12 +153,6 @@ impl Policy {
         }
         let (s, end) = sentence_around(text, e.span.start, e.span.end);
         let s = s + speaker_label_len(text, s, end, entities);
-        if entities
-            .iter()
-            .any(|o| o.label == Label::Person && o.span.start < end && o.span.end > s)
-        {
-            return true;
-        }
         let words = |t: &str| -> Vec<String> {
             t.split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
@@ -167,6 +161,28 @@ impl Policy {
         };
         let raw = text.get(s..end).unwrap_or("");
         let sentence = words(raw);
+        // An animal's illness is no person's health data ("Unser Hund hat
+        // Diabetes", "Die Katze von Familie Berger … beim Tierarzt"),
+        // unless the writer says "ich" or it is an allergy, which only
+        // people have to animals ("Mein Sohn ist allergisch gegen Katzen").
+        let term = text
+            .get(e.span.start..e.span.end)
+            .unwrap_or("")
+            .to_lowercase();
+        if sentence.iter().any(|w| is_animal_word(w))
+            && !term.contains("allerg")
+            && !sentence
+                .iter()
+                .any(|w| matches!(w.as_str(), "ich" | "mir" | "mich"))
+        {
+            return false;
+        }
+        if entities
+            .iter()
+            .any(|o| o.label == Label::Person && o.span.start < end && o.span.end > s)
+        {
+            return true;
+        }
         if sentence.iter().any(|w| FIRST_PERSON.contains(&w.as_str())) {
             return true;
         }
@@ -279,6 +295,43 @@ impl Policy {
             }
         }
     }
+}
+
+/// Animals and their doctors (lower case, also as the head of a compound:
+/// "Hofhund", "Kleintierpraxis").
+const ANIMALS: &[&str] = &[
+    "hund",
+    "hunde",
+    "hundes",
+    "hündin",
+    "welpe",
+    "welpen",
+    "katze",
+    "katzen",
+    "kater",
+    "kätzchen",
+    "pferd",
+    "pferde",
+    "pferdes",
+    "pony",
+    "kaninchen",
+    "meerschweinchen",
+    "hamster",
+    "wellensittich",
+    "papagei",
+    "tierarzt",
+    "tierärztin",
+    "tierarztes",
+    "tierklinik",
+    "tierpraxis",
+    "kleintierpraxis",
+];
+
+fn is_animal_word(w: &str) -> bool {
+    ANIMALS.contains(&w)
+        || ["hund", "katze", "tierarzt", "tierklinik", "tierpraxis"]
+            .iter()
+            .any(|head| w.len() > head.len() + 2 && w.ends_with(head))
 }
 
 /// First-person words: the writer speaks about themselves.
@@ -808,6 +861,34 @@ mod tests {
             ent(t, "Migräne", Label::Health),
         ];
         assert!(p.about_person(t, &es[1], &es));
+    }
+
+    #[test]
+    fn an_animals_illness_is_no_health_data_about_a_person() {
+        let p = Policy::default();
+        let t = "Unser Hund Bello hat Diabetes und braucht Insulin. Halterin: Frau Kaya.";
+        let es = [
+            ent(t, "Diabetes", Label::Health),
+            ent(t, "Insulin", Label::Health),
+            ent(t, "Kaya", Label::Person),
+        ];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Yellow);
+        let t = "Die Katze von Familie Berger hat Epilepsie, Termin beim Tierarzt.";
+        let es = [
+            ent(t, "Berger", Label::Person),
+            ent(t, "Epilepsie", Label::Health),
+        ];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Yellow);
+        // The writer's own allergy is still theirs, a son's too.
+        let t = "Ich bin allergisch gegen Katzen, Frau Kaya.";
+        let es = [
+            ent(t, "allergisch", Label::Health),
+            ent(t, "Kaya", Label::Person),
+        ];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+        let t = "Mein Sohn hat eine Allergie gegen Hunde.";
+        let es = [ent(t, "Allergie", Label::Health)];
+        assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
     }
 
     #[test]
