@@ -849,15 +849,7 @@ mod tests {
     #[test]
     fn generic_nouns_are_no_organisations_or_health_data() {
         let text = "Die Pflegekasse und die AOK Bayern, Polizei-Sportverein";
-        let org = |needle: &str| {
-            let s = text.find(needle).expect("needle");
-            Hit {
-                span: Span::new(s, s + needle.len()),
-                label: Label::Organization,
-                score: 0.9,
-                kind: HitKind::Model,
-            }
-        };
+        let org = |needle: &str| model_hit(text, needle, Label::Organization);
         let kept = drop_generic_nouns(
             text,
             vec![
@@ -874,17 +866,11 @@ mod tests {
             ]
         );
         let text = "meldet Störung DSL, hat eine Angststörung";
-        let health = |needle: &str| Hit {
-            label: Label::Health,
-            ..org_in(text, needle)
-        };
+        let health = |needle: &str| model_hit(text, needle, Label::Health);
         let kept = drop_generic_nouns(text, vec![health("Störung"), health("Angststörung")]);
         assert_eq!(spans(text, &kept), vec![("Angststörung", Label::Health)]);
         let text = "Sehr geehrte/r Herr/Frau XY, Herr Xaver, Erika Musterfrau";
-        let person = |needle: &str| Hit {
-            label: Label::Person,
-            ..org_in(text, needle)
-        };
+        let person = |needle: &str| model_hit(text, needle, Label::Person);
         let kept = drop_generic_nouns(
             text,
             vec![person("XY"), person("Xaver"), person("Erika Musterfrau")],
@@ -892,11 +878,12 @@ mod tests {
         assert_eq!(spans(text, &kept), vec![("Xaver", Label::Person)]);
     }
 
-    fn org_in(text: &str, needle: &str) -> Hit {
+    /// A model hit on the first `needle` in `text`.
+    fn model_hit(text: &str, needle: &str, label: Label) -> Hit {
         let s = text.find(needle).expect("needle");
         Hit {
             span: Span::new(s, s + needle.len()),
-            label: Label::Organization,
+            label,
             score: 0.9,
             kind: HitKind::Model,
         }
