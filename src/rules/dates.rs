@@ -85,8 +85,9 @@ impl Detector for Dates {
             // or ':' only when a digit precedes it ("1,28.04" is no date,
             // a CSV cell "Rogner,28.04.1992" or "Datum:15.01.2024" is).
             let digit_before = |i: usize| i > 0 && b[i - 1].is_ascii_digit();
-            if !word_start(text, ds)
-                || ds > 0 && matches!(b[ds - 1], b'.' | b'/' | b'-' | b'+')
+            let range = day_range_start(text, ds);
+            if !(word_start(text, ds) || range.is_some())
+                || range.is_none() && ds > 0 && matches!(b[ds - 1], b'.' | b'/' | b'-' | b'+')
                 || ds > 0 && matches!(b[ds - 1], b',' | b':') && digit_before(ds - 1)
             {
                 continue;
@@ -97,11 +98,28 @@ impl Detector for Dates {
                 _ => None,
             };
             if let Some((e, score)) = found {
-                out.push(Hit::new(ds, e, Label::Date, score, HitKind::Pattern));
+                let start = range.unwrap_or(ds);
+                out.push(Hit::new(start, e, Label::Date, score, HitKind::Pattern));
                 next_free = e;
             }
         }
     }
+}
+
+/// Start of a day written before a date as one token ("14.–17.08.",
+/// "3.-5. März"): one or two digits of a valid day, a dot and a dash right
+/// before `ds`, at a word start.
+fn day_range_start(text: &str, ds: usize) -> Option<usize> {
+    let before = text.get(..ds)?;
+    let before = before
+        .strip_suffix('–')
+        .or_else(|| before.strip_suffix('-'))?
+        .strip_suffix('.')?;
+    let digits = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let start = before.len() - digits;
+    let day = num(&before.as_bytes()[start..]);
+    ((1..=2).contains(&digits) && (1..=31).contains(&day) && word_start(text, start))
+        .then_some(start)
 }
 
 fn is_leap(y: u32) -> bool {
@@ -312,6 +330,8 @@ mod tests {
             ("geboren am 3. März 1982 in Köln", "3. März 1982"),
             ("am 3. Mär. 1982", "3. Mär. 1982"),
             ("bis 03. März bitte", "03. März"),
+            ("vom 14.–17.08. im Urlaub", "14.–17.08."),
+            ("vom 3.-5. März", "3.-5. März"),
             ("am 3 Jänner 2020", "3 Jänner 2020"),
             ("Stand 2024-01-15.", "2024-01-15"),
             ("ts 2024-01-15T10:00", "2024-01-15"),
