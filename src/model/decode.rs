@@ -286,28 +286,15 @@ const GENERIC_HEALTH: &[&str] = &["Störung", "Störungen", "Beschwerde", "Ausfa
 /// Template placeholders the model may read as a name ("Sehr geehrte/r
 /// Herr/Frau XY", "Hallo Herr X"); the SPEC's generic templates are GREEN.
 const PLACEHOLDER_NAMES: &[&str] = &[
-    "X",
-    "XX",
-    "XY",
-    "XYZ",
-    "NN",
-    "N.N.",
-    "NAME",
-    "Name",
-    "Vorname",
-    "Nachname",
-    "Mustermann",
-    "Musterfrau",
+    "X", "XX", "XY", "XYZ", "NN", "N.N.", "NAME", "Name", "Vorname", "Nachname",
 ];
 
 /// Whether a PERSON span is a template placeholder: a [`PLACEHOLDER_NAMES`]
-/// entry, or any name ending in "Mustermann"/"Musterfrau" ("Erika
-/// Mustermann").
+/// entry, or any name ending in "Mustermann"/"Musterfrau" ("Mustermann",
+/// "Erika Mustermann").
 fn placeholder_name(s: &str) -> bool {
     PLACEHOLDER_NAMES.contains(&s)
-        || s.rsplit(' ')
-            .next()
-            .is_some_and(|last| matches!(last, "Mustermann" | "Musterfrau"))
+        || matches!(s.rsplit(' ').next(), Some("Mustermann" | "Musterfrau"))
 }
 
 /// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun, HEALTH
