@@ -10,6 +10,9 @@
 //! to attach (SentencePiece words keep trailing commas), snapped to `char`
 //! boundaries, and always lie inside the original text.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::text::snap_to_chars;
 use crate::types::{Hit, HitKind, Label, Span};
 
@@ -211,7 +214,10 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
         }
     }
     close(&mut open, &mut hits);
-    let hits = named_after_people(text, strip_titles(text, join_adjacent(text, hits)));
+    let hits = named_after_people(
+        text,
+        mend_particles(text, strip_titles(text, join_adjacent(text, hits))),
+    );
     drop_generic_nouns(text, hits)
 }
 
@@ -417,8 +423,50 @@ fn not_a_name(word: &str) -> bool {
     TITLES.contains(&word) || GREETINGS.contains(&word.to_lowercase().as_str())
 }
 
-/// Drop leading titles and greetings from PERSON spans; a span that is only
-/// those goes.
+/// Role nouns that leave PERSON spans: `lexicons`-style data, one word per
+/// line, `amb` for those that are also common surnames. See the file.
+const ROLES: &str = include_str!("person_roles.txt");
+
+/// Whether `word` is a role noun of [`ROLES`]: `Some(true)` when it is also
+/// a common surname, `Some(false)` when it is only a role.
+fn role_noun(word: &str) -> Option<bool> {
+    static MAP: OnceLock<HashMap<&'static str, bool>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        ROLES
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| match l.split_once('\t') {
+                Some((w, cat)) => (w.trim(), cat.trim() == "amb"),
+                None => (l, false),
+            })
+            .collect()
+    })
+    .get(word)
+    .copied()
+}
+
+/// Whether the first word of a PERSON span `s` leaves it: a title or a
+/// greeting always, a role noun when a name remains after it (two name
+/// words after one that is also a surname: "Schäfer Heinrich Wolf", while
+/// "Meister Eder" stays whole).
+fn leaves_person_span(first: &str, rest: &str) -> bool {
+    if not_a_name(first) {
+        return true;
+    }
+    let rest_words = rest
+        .split([' ', '\u{a0}'])
+        .filter(|w| !w.is_empty())
+        .count();
+    match role_noun(first) {
+        Some(false) => rest_words >= 1,
+        Some(true) => rest_words >= 2,
+        None => false,
+    }
+}
+
+/// Drop leading titles, greetings and role nouns from PERSON spans; a span
+/// that is only titles or greetings goes, and so does "Chr." of "v. Chr.".
 fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
         .filter_map(|mut h| {
@@ -427,18 +475,146 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
             }
             while let Some(s) = text.get(h.span.start..h.span.end) {
                 let first = s.split([' ', '\u{a0}']).next().unwrap_or("");
-                if !not_a_name(first) {
+                let rest = s[first.len()..].trim_start_matches([' ', '\u{a0}']);
+                if !leaves_person_span(first, rest) {
                     break;
                 }
-                let rest = s[first.len()..].trim_start_matches([' ', '\u{a0}']);
                 h.span = Span::new(h.span.end - rest.len(), h.span.end);
             }
-            let header = text
-                .get(h.span.start..h.span.end)
-                .is_some_and(|s| MAIL_HEADERS.contains(&s) && text[h.span.end..].starts_with(':'));
-            (!h.span.is_empty() && !header).then_some(h)
+            let span_text = text.get(h.span.start..h.span.end).unwrap_or("");
+            let header = MAIL_HEADERS.contains(&span_text) && text[h.span.end..].starts_with(':');
+            let before = text.get(..h.span.start).unwrap_or("");
+            // "v. Chr." / "n. Chr." (also tokenised: "n . Chr .").
+            let era = span_text.starts_with("Chr")
+                && ["v. ", "n. ", "v . ", "n . "]
+                    .iter()
+                    .any(|e| before.ends_with(e));
+            (!h.span.is_empty() && !header && !era).then_some(h)
         })
         .collect()
+}
+
+/// Lower-case particles inside a name ("Vasco da Gama", "Abu Ali ibn Sina",
+/// "Petra von Arnim").
+const NAME_PARTICLES: &[&str] = &[
+    "von", "zu", "van", "de", "da", "di", "del", "della", "dos", "das", "du", "ibn", "bin", "bint",
+    "ben", "al", "el", "ter", "ten",
+];
+
+/// Articles after a particle ("von der Leyen"); never alone inside a name.
+const ARTICLE_PARTICLES: &[&str] = &["der", "den", "dem", "des"];
+
+/// Particles that are also German prepositions: a span ending in them
+/// takes the next word only when the model tagged it ("Petra Vogel von der
+/// Vogelwarte" is not one name).
+const GERMAN_PARTICLES: &[&str] = &["von", "zu", "van", "ter", "ten"];
+
+/// Capitalised words that open an Arabic name before the part the model
+/// tags ("Ibn Sina", "Abu Bakr").
+const NAME_OPENERS: &[&str] = &["Ibn", "Abu", "Bin", "Bint", "Umm", "Abd"];
+
+/// Mend names the model cut at a particle:
+/// - two PERSON parts with only a particle between them are one name
+///   ("Abu Ali" + "ibn" + "Sina");
+/// - a PERSON span that ends in particles takes the capitalised word after
+///   them ("Vasco da" + "Gama", also when the model read that word as
+///   another label), or else loses them ("Petra Vogel von der Vogelwarte");
+/// - an Arabic opener right before a PERSON span joins it ("Ibn Sina").
+fn mend_particles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    let mut iter = hits.into_iter().peekable();
+    while let Some(mut h) = iter.next() {
+        if h.label != Label::Person {
+            out.push(h);
+            continue;
+        }
+        let before = text.get(..h.span.start).unwrap_or("");
+        if let Some(head) = before.strip_suffix(' ') {
+            let word = head
+                .rsplit([' ', '\n', '\t', '(', '"'])
+                .next()
+                .unwrap_or("");
+            let taken = out
+                .last()
+                .is_some_and(|p| p.span.end > head.len() - word.len());
+            if NAME_OPENERS.contains(&word) && !taken {
+                h.span = Span::new(head.len() - word.len(), h.span.end);
+            }
+        }
+        loop {
+            let s = text.get(h.span.start..h.span.end).unwrap_or("");
+            let mut words: Vec<&str> = s.split(' ').collect();
+            let mut cut = 0;
+            while words.len() > 1
+                && words
+                    .last()
+                    .is_some_and(|w| NAME_PARTICLES.contains(w) || ARTICLE_PARTICLES.contains(w))
+            {
+                cut += words.pop().map_or(0, |w| w.len() + 1);
+            }
+            if cut == 0 {
+                // A particle after the span and another PERSON after it.
+                let rest = text.get(h.span.end..).unwrap_or("");
+                let joined = rest.strip_prefix(' ').and_then(|r| {
+                    let (p, tail) = r.split_once(' ')?;
+                    let next = iter.peek()?;
+                    (NAME_PARTICLES.contains(&p)
+                        && next.label == Label::Person
+                        && next.span.start == h.span.end + 2 + p.len()
+                        && !tail.is_empty())
+                    .then_some(next.span.end)
+                });
+                match joined {
+                    Some(end) => {
+                        let next = iter.next();
+                        h.score = next.map_or(h.score, |n| h.score.min(n.score));
+                        h.span = Span::new(h.span.start, end);
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            // The span ended in particles: take the capitalised word that
+            // follows them, or drop them.
+            let rest = text.get(h.span.end..).unwrap_or("");
+            let next_word = rest
+                .strip_prefix(' ')
+                .map(|r| {
+                    r.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | ')' | '"'))
+                        .next()
+                        .unwrap_or("")
+                })
+                .unwrap_or("");
+            let next_word = next_word.trim_end_matches(['.', '!', '?']);
+            let end = h.span.end + 1 + next_word.len();
+            let tagged = iter
+                .peek()
+                .filter(|n| n.span.start == h.span.end + 1 && n.span.end <= end);
+            let german = s[s.len() - cut..]
+                .split(' ')
+                .any(|w| GERMAN_PARTICLES.contains(&w) || ARTICLE_PARTICLES.contains(&w));
+            // After a German particle only another name part continues the
+            // name ("Eric Cantona zu United" is a move to a club).
+            let takes = if german {
+                tagged.is_some_and(|n| n.label == Label::Person)
+            } else {
+                tagged.is_some() || next_word.starts_with(char::is_uppercase)
+            };
+            if next_word.starts_with(char::is_uppercase) && takes {
+                while iter.peek().is_some_and(|n| n.span.start < end) {
+                    if let Some(n) = iter.next() {
+                        h.score = h.score.min(n.score);
+                    }
+                }
+                h.span = Span::new(h.span.start, end);
+            } else {
+                h.span = Span::new(h.span.start, h.span.end - cut);
+            }
+            break;
+        }
+        out.push(h);
+    }
+    out
 }
 
 /// Nouns that make a person's name the name of an organisation when they
@@ -591,9 +767,9 @@ fn dot_belongs(before: &str, label: Label) -> bool {
     if last_chunk.contains('.') {
         return true;
     }
-    // An initial ends an abbreviated name: "Nico G.", "Claudia B.".
+    // An initial ends an abbreviated name ("Nico G.", "Claudia B.") or is
+    // one ("M. hatte gestanden").
     if label == Label::Person
-        && before.contains(' ')
         && last_chunk.chars().count() == 1
         && last_chunk.chars().all(char::is_uppercase)
     {
@@ -979,7 +1155,8 @@ mod tests {
         assert_eq!(t("Nico G.", Label::Person), "Nico G.");
         assert_eq!(t("Anna K.,", Label::Person), "Anna K.");
         assert_eq!(t("Meyer.", Label::Person), "Meyer");
-        assert_eq!(t("G.", Label::Person), "G");
+        // A lone initial is an abbreviated name too ("M. hatte gestanden").
+        assert_eq!(t("G.", Label::Person), "G.");
         assert_eq!(t("Chr.", Label::Person), "Chr.");
         assert_eq!(
             t("die Bundesnetzagentur", Label::Organization),
@@ -1006,6 +1183,77 @@ mod tests {
                 ("Robert Bosch Stiftung", Label::Organization),
                 ("Weber", Label::Person)
             ]
+        );
+    }
+
+    #[test]
+    fn role_nouns_leave_person_spans() {
+        let text = "Philosoph Immanuel Kant, Schäfer Heinrich Wolf, Meister Eder, Trainer";
+        let hits = vec![
+            model_hit(text, "Philosoph Immanuel Kant", Label::Person),
+            model_hit(text, "Schäfer Heinrich Wolf", Label::Person),
+            model_hit(text, "Meister Eder", Label::Person),
+            model_hit(text, "Trainer", Label::Person),
+        ];
+        assert_eq!(
+            spans(text, &strip_titles(text, hits)),
+            vec![
+                ("Immanuel Kant", Label::Person),
+                ("Heinrich Wolf", Label::Person),
+                // "Meister" is also a surname: with one name word after it
+                // the span stays whole; a role noun alone is no name but
+                // stays for the policy (only titles and greetings go).
+                ("Meister Eder", Label::Person),
+                ("Trainer", Label::Person),
+            ]
+        );
+    }
+
+    #[test]
+    fn era_marker_is_no_name() {
+        let text = "49 v. Chr. und Chr. Weber";
+        let hits = vec![
+            model_hit(text, "Chr.", Label::Person),
+            model_hit(text, "Chr. Weber", Label::Person),
+        ];
+        assert_eq!(
+            spans(text, &strip_titles(text, hits)),
+            vec![("Chr. Weber", Label::Person)]
+        );
+    }
+
+    #[test]
+    fn names_cut_at_a_particle_are_mended() {
+        let text = "Abu Ali ibn Sina und Vasco da Gama, Ibn Battuta, Petra Vogel von der Vogelwarte, Eric Cantona zu United";
+        let hits = vec![
+            model_hit(text, "Abu Ali", Label::Person),
+            model_hit(text, "Sina", Label::Person),
+            model_hit(text, "Vasco da", Label::Person),
+            model_hit(text, "Gama", Label::Location),
+            model_hit(text, "Battuta", Label::Person),
+            model_hit(text, "Petra Vogel von der", Label::Person),
+            model_hit(text, "Eric Cantona zu", Label::Person),
+            model_hit(text, "United", Label::Organization),
+        ];
+        assert_eq!(
+            spans(text, &mend_particles(text, hits)),
+            vec![
+                ("Abu Ali ibn Sina", Label::Person),
+                ("Vasco da Gama", Label::Person),
+                ("Ibn Battuta", Label::Person),
+                ("Petra Vogel", Label::Person),
+                ("Eric Cantona", Label::Person),
+                ("United", Label::Organization),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_initial_keeps_its_dot() {
+        let text = "M. hatte gestanden.";
+        assert_eq!(
+            trim_entity(text, Span::new(0, 2), Label::Person),
+            Span::new(0, 2)
         );
     }
 }
