@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::rules::{ARTICLE_PARTICLES, NAME_PARTICLES};
 use crate::text::snap_to_chars;
 use crate::types::{Hit, HitKind, Label, Span};
 
@@ -494,6 +493,16 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
         })
         .collect()
 }
+
+/// Lower-case particles inside a name ("Vasco da Gama", "Abu Ali ibn Sina",
+/// "Petra von Arnim").
+const NAME_PARTICLES: &[&str] = &[
+    "von", "zu", "van", "de", "da", "di", "del", "della", "dos", "das", "du", "ibn", "bin", "bint",
+    "ben", "al", "el", "ter", "ten",
+];
+
+/// Articles after a particle ("von der Leyen"); never alone inside a name.
+const ARTICLE_PARTICLES: &[&str] = &["der", "den", "dem", "des"];
 
 /// Particles that are also German prepositions: a span ending in them
 /// takes the next word only when the model tagged it ("Petra Vogel von der

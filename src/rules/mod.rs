@@ -29,10 +29,6 @@ mod contact;
 mod dates;
 mod fields;
 pub(crate) use fields::field_label;
-/// Name particles ("da", "ibn", "von") and the articles that may follow one
-/// ("von der"): shared with the model decoder, which mends names the model
-/// cut at a particle.
-pub(crate) use names::{ARTICLE_PARTICLES, PARTICLES as NAME_PARTICLES};
 mod ids;
 mod lexicon;
 mod names;

@@ -209,7 +209,7 @@ const TITLES: &[&str] = &[
 ];
 
 /// Lower-case particles inside names ("Hans von Weber", "Ursula van der Leyen").
-pub(crate) const PARTICLES: &[&str] = &[
+const PARTICLES: &[&str] = &[
     "von", "zu", "vom", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "le",
     "la", "ten", "ter", "bin", "ibn", "al", "el",
 ];
@@ -217,7 +217,7 @@ pub(crate) const PARTICLES: &[&str] = &[
 /// Articles inside names: only right after another particle ("von der
 /// Leyen", "van den Berg"), never after a name word ("Neil Armstrong den
 /// Mond", "Keller vom Institut").
-pub(crate) const ARTICLE_PARTICLES: &[&str] = &["der", "den", "dem", "des", "vom"];
+const ARTICLE_PARTICLES: &[&str] = &["der", "den", "dem", "des", "vom"];
 
 /// Particles that may open a surname right after a trigger ("Herr von Weber").
 const LEADING_PARTICLES: &[&str] = &["von", "zu", "van", "de", "da", "di", "del", "al", "el"];
