@@ -75,8 +75,12 @@ pub struct EngineArgs {
     #[arg(long, env = "AMPEL_MODEL", value_name = "DIR|hf:REPO")]
     pub model: Option<String>,
     /// Use only the deterministic rules (no model needed).
-    #[arg(long, env = "AMPEL_RULES_ONLY")]
+    #[arg(long, env = "AMPEL_RULES_ONLY", conflicts_with = "model_only")]
     pub rules_only: bool,
+    /// Use only the NER model, no rules or lexicons (to see what the model
+    /// contributes; the shipped system is rules and model fused).
+    #[arg(long)]
+    pub model_only: bool,
     /// Device for the model: auto, cpu, cuda[:N] or metal.
     #[arg(long, env = "AMPEL_DEVICE", default_value = "auto")]
     pub device: String,
@@ -337,6 +341,7 @@ fn engine(a: &EngineArgs) -> Result<Engine, Failure> {
         analyzer,
         opts: AnalyzeOptions {
             labels,
+            rules: !a.model_only,
             ..AnalyzeOptions::default()
         },
         load_time,
@@ -598,7 +603,20 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(fail(1))
 }
 
+/// `--model-only` is a per-call switch of check, redact and analyze; the
+/// daemon takes it per request and eval per mode, so there it is refused.
+fn refuse_model_only(e: &EngineArgs, instead: &str) -> Result<(), Failure> {
+    if e.model_only {
+        return Err(Failure {
+            code: 2,
+            err: anyhow::anyhow!("--model-only is not a flag of this command; {instead}"),
+        });
+    }
+    Ok(())
+}
+
 fn serve_cmd(a: ServeCmd) -> Result<u8, Failure> {
+    refuse_model_only(&a.engine, "clients choose the detectors per request")?;
     let cfg = a.serve.resolve().map_err(fail(2))?;
     let e = engine(&a.engine)?;
     runtime()?
@@ -616,6 +634,7 @@ fn bench_cmd(a: crate::server::BenchArgs) -> Result<u8, Failure> {
 }
 
 fn eval_cmd(a: EvalCmd) -> Result<u8, Failure> {
+    refuse_model_only(&a.engine, "use --modes model")?;
     let e = engine(&a.engine)?;
     let outcome = crate::eval::run(&a.eval, &e.analyzer, e.load_time).map_err(fail(1))?;
     println!("{}", outcome.table);

@@ -11,12 +11,18 @@
 //! 4. [`HitKind::Lexicon`].
 //!
 //! Ties go to the longer span, then the higher score. Hits of the same label
-//! that overlap the winner are merged into it (their union), and an entity
-//! confirmed by both a rule and the model gets [`Source::ModelRule`].
+//! that overlap the winner are merged into it (their union) unless the union
+//! would reach into an accepted entity or into a hit of another label that
+//! outranks the merged one; an entity confirmed by both a rule and the model
+//! gets [`Source::ModelRule`].
 //! Everything here works on byte spans and knows nothing about where hits
 //! came from beyond their [`HitKind`].
 
 use crate::types::{Entity, Hit, HitKind, Source, Span};
+
+/// A hit at least this sure stops a weaker hit of another label from
+/// widening an entity over it.
+const SURE: f32 = 0.5;
 
 fn rank(kind: HitKind) -> u8 {
     match kind {
@@ -73,6 +79,23 @@ pub fn fuse(mut hits: Vec<Hit>) -> Vec<Entity> {
                     acc.span.end.max(o.span.end),
                 );
                 if accepted.iter().any(|a| a.span.overlaps(&union)) {
+                    continue;
+                }
+                // Nor may a weaker hit carry the entity over a stronger one
+                // of another label that is more likely than not: a name
+                // list's "Ludwig Paris" does not swallow the model's place
+                // "Paris". (Art. 9 lexicons still widen: a missed diagnosis
+                // costs more than a wrong border.)
+                let grown_into_stronger = !h.label.is_art9()
+                    && hits.iter().enumerate().any(|(k, x)| {
+                        !absorbed[k]
+                            && x.label != h.label
+                            && rank(x.kind) > rank(o.kind)
+                            && x.score >= SURE
+                            && x.span.overlaps(&union)
+                            && !x.span.overlaps(&acc.span)
+                    });
+                if grown_into_stronger {
                     continue;
                 }
                 absorbed[j] = true;
@@ -148,6 +171,31 @@ mod tests {
         assert_eq!(e[0].label, Label::Address);
         assert_eq!(e[0].span, Span::new(5, 22));
         assert_eq!(e[0].source, Source::ModelRule);
+    }
+
+    #[test]
+    fn a_weaker_hit_does_not_widen_over_a_stronger_one_of_another_label() {
+        // "Ludwig Paris": the model's person and place, a name list's
+        // "given name + capitalised word".
+        let e = fuse(vec![
+            hit(0, 6, Label::Person, HitKind::Model),
+            hit(7, 12, Label::Location, HitKind::Model),
+            hit(0, 12, Label::Person, HitKind::Lexicon),
+        ]);
+        let got: Vec<_> = e.iter().map(|e| (e.span, e.label)).collect();
+        assert_eq!(
+            got,
+            [
+                (Span::new(0, 6), Label::Person),
+                (Span::new(7, 12), Label::Location)
+            ]
+        );
+        // Without the model's place the list hit still widens the name.
+        let e = fuse(vec![
+            hit(0, 6, Label::Person, HitKind::Model),
+            hit(0, 12, Label::Person, HitKind::Lexicon),
+        ]);
+        assert_eq!(e[0].span, Span::new(0, 12));
     }
 
     #[test]

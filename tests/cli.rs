@@ -327,3 +327,23 @@ fn the_shipped_model_reads_shouted_text_with_spans_into_the_original() {
         "the model read the shouted name"
     );
 }
+
+#[test]
+fn model_only_reports_only_model_spans_and_is_refused_where_it_does_not_apply() {
+    // The shipped model, no rules: every entity comes from the model, and
+    // the e-mail address (a rule's label) is not among them.
+    let line = analyze_line(SPEC_EXAMPLE, &["--model-only"]);
+    assert!(!line.entities.is_empty());
+    assert!(line.entities.iter().all(|e| e.source == "model"));
+    assert!(line.entities.iter().all(|e| e.label != "EMAIL"));
+    ampel()
+        .args(["analyze", "--jsonl", "--model-only", "--rules-only"])
+        .write_stdin("{\"text\":\"x\"}\n")
+        .assert()
+        .code(2);
+    ampel()
+        .args(["eval", "--model-only", "--data", "jsonl:/nonexistent"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--modes model"));
+}

@@ -466,7 +466,8 @@ fn leaves_person_span(first: &str, rest: &str) -> bool {
 }
 
 /// Drop leading titles, greetings and role nouns from PERSON spans; a span
-/// that is only titles or greetings goes, and so does "Chr." of "v. Chr.".
+/// that is only titles or greetings goes. ("Chr." of "v. Chr." stays: the
+/// NoSta-D guidelines, and so GermEval 2014, tag it PER.)
 fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
         .filter_map(|mut h| {
@@ -483,13 +484,7 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
             }
             let span_text = text.get(h.span.start..h.span.end).unwrap_or("");
             let header = MAIL_HEADERS.contains(&span_text) && text[h.span.end..].starts_with(':');
-            let before = text.get(..h.span.start).unwrap_or("");
-            // "v. Chr." / "n. Chr." (also tokenised: "n . Chr .").
-            let era = span_text.starts_with("Chr")
-                && ["v. ", "n. ", "v . ", "n . "]
-                    .iter()
-                    .any(|e| before.ends_with(e));
-            (!h.span.is_empty() && !header && !era).then_some(h)
+            (!h.span.is_empty() && !header).then_some(h)
         })
         .collect()
 }
@@ -1206,19 +1201,6 @@ mod tests {
                 ("Meister Eder", Label::Person),
                 ("Trainer", Label::Person),
             ]
-        );
-    }
-
-    #[test]
-    fn era_marker_is_no_name() {
-        let text = "49 v. Chr. und Chr. Weber";
-        let hits = vec![
-            model_hit(text, "Chr.", Label::Person),
-            model_hit(text, "Chr. Weber", Label::Person),
-        ];
-        assert_eq!(
-            spans(text, &strip_titles(text, hits)),
-            vec![("Chr. Weber", Label::Person)]
         );
     }
 

@@ -991,6 +991,12 @@ mod tests {
             vec!["Katarzyna Nowak"]
         );
         assert_eq!(people("Bitte Julia ausrichten."), vec!["Julia"]);
+        // Given names of the wider Faker locales need a surname.
+        assert_eq!(
+            people("Der Schwede Armand Duplantis sprang."),
+            vec!["Armand Duplantis"]
+        );
+        assert!(people("Armand sprang.").is_empty());
         assert_eq!(people("Schmidt hat sich gemeldet."), vec!["Schmidt"]);
         // Ambiguous given names and noun surnames need more context.
         assert!(people("Ernst nehmen wir das.").is_empty());
