@@ -170,6 +170,7 @@ impl Analyzer {
             };
             if let Some(mh) = &model_hits {
                 let model = mh.get(k).map(Vec::as_slice).unwrap_or_default();
+                let model = split_at_list_names(text, &hits, &outside_curated_names(&hits, model));
                 // The model beats the name lexicons, also when it says
                 // "nobody": a name list hit the model does not confirm is
                 // dropped. Art. 9 lexicons stay (a missed diagnosis costs
@@ -179,7 +180,6 @@ impl Analyzer {
                         || !MODEL_DECIDES.contains(&h.label)
                         || model.iter().any(|m| m.span.overlaps(&h.span))
                 });
-                let model = outside_curated_names(&hits, model);
                 hits.extend(model);
             }
             if let Some(want) = &opts.labels {
@@ -212,7 +212,9 @@ impl Analyzer {
 
 /// Model hits, less those that lie inside a longer curated organisation or
 /// place name of another label: the list entry is the more specific reading
-/// ("Mainz 05", "Hannover 96": a club, not the city).
+/// ("Mainz 05", "Hannover 96": a club, not the city). A curated
+/// organisation also beats a model person of the same extent ("Carl
+/// Zeiss", "Galatasaray"); a place does not ("Sofia", "Hagen" are names too).
 fn outside_curated_names(rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
     let curated: Vec<&Hit> = rule_hits
         .iter()
@@ -224,11 +226,54 @@ fn outside_curated_names(rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
         .iter()
         .filter(|m| {
             !curated.iter().any(|c| {
-                c.label != m.label && c.span.contains(&m.span) && c.span.len() > m.span.len()
+                c.label != m.label
+                    && c.span.contains(&m.span)
+                    && (c.span.len() > m.span.len()
+                        || c.label == Label::Organization && m.label == Label::Person)
             })
         })
         .cloned()
         .collect()
+}
+
+/// Model PERSON hits that the name rules read as two or more full names
+/// one after the other ("Nico Schlotterbeck Jamal Musiala" after "nachdem"),
+/// split at the rules' borders: each rule name has two or more words, they
+/// tile the model span with only spaces between them. Everything else is
+/// returned unchanged.
+fn split_at_list_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
+    let mut out = Vec::with_capacity(model.len());
+    for m in model {
+        let mut parts: Vec<&Hit> = rule_hits
+            .iter()
+            .filter(|h| {
+                h.label == Label::Person
+                    && m.span.contains(&h.span)
+                    && text
+                        .get(h.span.start..h.span.end)
+                        .is_some_and(|t| t.trim().contains(' '))
+            })
+            .collect();
+        parts.sort_by_key(|h| (h.span.start, h.span.end));
+        let tiles = parts.len() >= 2
+            && parts.first().is_some_and(|h| h.span.start == m.span.start)
+            && parts.last().is_some_and(|h| h.span.end == m.span.end)
+            && parts.windows(2).all(|w| {
+                w[0].span.end < w[1].span.start
+                    && text
+                        .get(w[0].span.end..w[1].span.start)
+                        .is_some_and(|gap| gap.chars().all(|c| c == ' '))
+            });
+        if m.label == Label::Person && tiles {
+            out.extend(parts.iter().map(|p| Hit {
+                span: p.span,
+                ..m.clone()
+            }));
+        } else {
+            out.push(m.clone());
+        }
+    }
+    out
 }
 
 /// Fuse hits, then drop Art. 9 terms that concern nobody: they are not
@@ -254,7 +299,7 @@ fn fuse_about_people(text: &str, mut hits: Vec<Hit>, policy: &Policy) -> Vec<Ent
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::Ampel;
+    use crate::types::{Ampel, Span};
 
     fn labels(a: &Analysis, text: &str) -> Vec<(String, Label)> {
         a.entities
@@ -299,6 +344,52 @@ mod tests {
         assert_eq!(
             outside_curated_names(&[name], std::slice::from_ref(&city)),
             vec![city]
+        );
+        // A curated organisation beats a model person of the same extent
+        // ("Carl Zeiss"), a curated place does not ("Sofia").
+        let person = Hit::new(0, 8, Label::Person, 0.9, HitKind::Model);
+        assert!(outside_curated_names(std::slice::from_ref(&club), &[person.clone()]).is_empty());
+        let place = Hit::new(0, 8, Label::Location, 0.7, HitKind::Lexicon);
+        assert_eq!(
+            outside_curated_names(&[place], std::slice::from_ref(&person)),
+            vec![person]
+        );
+    }
+
+    #[test]
+    fn a_model_name_is_split_where_the_name_rules_see_two_people() {
+        let text = "nachdem Nico Schlotterbeck Jamal Musiala gelegt hatte";
+        let span = |s: &str| {
+            let a = text.find(s).unwrap_or(0);
+            Span::new(a, a + s.len())
+        };
+        let model = Hit {
+            span: span("Nico Schlotterbeck Jamal Musiala"),
+            ..Hit::new(0, 0, Label::Person, 0.99, HitKind::Model)
+        };
+        let rule = |s: &str| Hit {
+            span: span(s),
+            ..Hit::new(0, 0, Label::Person, 0.8, HitKind::Lexicon)
+        };
+        let two = [rule("Nico Schlotterbeck"), rule("Jamal Musiala")];
+        let got: Vec<Span> = split_at_list_names(text, &two, std::slice::from_ref(&model))
+            .iter()
+            .map(|h| h.span)
+            .collect();
+        assert_eq!(got, [span("Nico Schlotterbeck"), span("Jamal Musiala")]);
+        assert!(split_at_list_names(text, &two, &[model.clone()])
+            .iter()
+            .all(|h| h.kind == HitKind::Model && h.score == 0.99));
+        // One rule name, or names that do not tile the span: unchanged.
+        let one = [rule("Nico Schlotterbeck")];
+        assert_eq!(
+            split_at_list_names(text, &one, std::slice::from_ref(&model)),
+            vec![model.clone()]
+        );
+        let gap = [rule("Nico Schlotterbeck"), rule("Musiala")];
+        assert_eq!(
+            split_at_list_names(text, &gap, std::slice::from_ref(&model)),
+            vec![model]
         );
     }
 }

@@ -424,21 +424,39 @@ fn not_a_name(word: &str) -> bool {
 }
 
 /// Role nouns that leave PERSON spans: `lexicons`-style data, one word per
-/// line, `amb` for those that are also common surnames. See the file.
+/// line, `amb` for those that are also common surnames, `demonym` for
+/// nationality nouns. See the file.
 const ROLES: &str = include_str!("person_roles.txt");
 
-/// Whether `word` is a role noun of [`ROLES`]: `Some(true)` when it is also
-/// a common surname, `Some(false)` when it is only a role.
-fn role_noun(word: &str) -> Option<bool> {
-    static MAP: OnceLock<HashMap<&'static str, bool>> = OnceLock::new();
+/// What kind of role noun a word of [`ROLES`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// Only a role ("Philosoph").
+    Only,
+    /// Also a common surname ("Koch").
+    AlsoSurname,
+    /// A nationality noun ("Syrer"): never a name on its own either.
+    Demonym,
+}
+
+/// The kind of role noun `word` is, if it is one of [`ROLES`].
+fn role_noun(word: &str) -> Option<Role> {
+    static MAP: OnceLock<HashMap<&'static str, Role>> = OnceLock::new();
     MAP.get_or_init(|| {
         ROLES
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(|l| match l.split_once('\t') {
-                Some((w, cat)) => (w.trim(), cat.trim() == "amb"),
-                None => (l, false),
+                Some((w, cat)) => (
+                    w.trim(),
+                    match cat.trim() {
+                        "amb" => Role::AlsoSurname,
+                        "demonym" => Role::Demonym,
+                        _ => Role::Only,
+                    },
+                ),
+                None => (l, Role::Only),
             })
             .collect()
     })
@@ -459,14 +477,15 @@ fn leaves_person_span(first: &str, rest: &str) -> bool {
         .filter(|w| !w.is_empty())
         .count();
     match role_noun(first) {
-        Some(false) => rest_words >= 1,
-        Some(true) => rest_words >= 2,
+        Some(Role::Only | Role::Demonym) => rest_words >= 1,
+        Some(Role::AlsoSurname) => rest_words >= 2,
         None => false,
     }
 }
 
 /// Drop leading titles, greetings and role nouns from PERSON spans; a span
-/// that is only titles or greetings goes. ("Chr." of "v. Chr." stays: the
+/// that is only titles, greetings or a demonym goes ("ein 28-jähriger
+/// Syrer"; GermEval: LOCderiv). ("Chr." of "v. Chr." stays: the
 /// NoSta-D guidelines, and so GermEval 2014, tag it PER.)
 fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
@@ -484,7 +503,8 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
             }
             let span_text = text.get(h.span.start..h.span.end).unwrap_or("");
             let header = MAIL_HEADERS.contains(&span_text) && text[h.span.end..].starts_with(':');
-            (!h.span.is_empty() && !header).then_some(h)
+            let demonym = role_noun(span_text) == Some(Role::Demonym);
+            (!h.span.is_empty() && !header && !demonym).then_some(h)
         })
         .collect()
 }
@@ -1201,6 +1221,16 @@ mod tests {
                 ("Meister Eder", Label::Person),
                 ("Trainer", Label::Person),
             ]
+        );
+        // A nationality noun leaves the span, and alone it is no name.
+        let text = "Der Chinese Fan Zhendong und ein 28-jähriger Syrer";
+        let hits = vec![
+            model_hit(text, "Chinese Fan Zhendong", Label::Person),
+            model_hit(text, "Syrer", Label::Person),
+        ];
+        assert_eq!(
+            spans(text, &strip_titles(text, hits)),
+            vec![("Fan Zhendong", Label::Person)]
         );
     }
 

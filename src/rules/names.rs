@@ -261,6 +261,10 @@ pub(crate) struct Names {
     given_lower: std::collections::HashMap<String, bool>,
     /// Surnames of the lexicon, lower case.
     surnames_lower: HashSet<String>,
+    /// Given names that are neither ordinary words nor surnames, as written:
+    /// such a word after a surname starts the next person ("Nico
+    /// Schlotterbeck Jamal Musiala").
+    given_only: HashSet<String>,
 }
 
 impl Names {
@@ -278,17 +282,28 @@ impl Names {
             .filter(|t| t.group == G_GIVEN)
             .map(|t| (t.text.to_lowercase(), t.category == "amb"))
             .collect();
-        let surnames_lower = lexicon
+        let surnames_lower: HashSet<String> = lexicon
             .terms()
             .iter()
             .filter(|t| t.group == G_SURNAME)
             .map(|t| t.text.to_lowercase())
+            .collect();
+        let given_only = lexicon
+            .terms()
+            .iter()
+            .filter(|t| {
+                t.group == G_GIVEN
+                    && t.category != "amb"
+                    && !surnames_lower.contains(&t.text.to_lowercase())
+            })
+            .map(|t| t.text.clone())
             .collect();
         Names {
             lexicon,
             known,
             given_lower,
             surnames_lower,
+            given_only,
             stop: STOP
                 .lines()
                 .map(|l| l.split('#').next().unwrap_or("").trim())
@@ -438,6 +453,7 @@ impl Names {
         let mut words = 0;
         let mut pending_particle = false;
         let mut had_particle = false;
+        let mut prev_word = "";
         while words < max {
             if let Some(we) = name_word(text, i) {
                 let w = &text[i..we];
@@ -447,6 +463,19 @@ impl Names {
                 if extra == Extra::Known && words > 0 && !pending_particle && !self.is_known(w) {
                     break;
                 }
+                // A given name after a surname, itself followed by a name
+                // word, is the next person: "Nico Schlotterbeck | Jamal
+                // Musiala" (but "Anna Lena Schulz").
+                if extra == Extra::Known
+                    && words > 0
+                    && !pending_particle
+                    && self.given_only.contains(w)
+                    && !self.given_only.contains(prev_word)
+                    && name_word(text, skip_inline_spaces(text, we)).is_some()
+                {
+                    break;
+                }
+                prev_word = w;
                 had_particle |= pending_particle;
                 words += 1;
                 end = we;
@@ -997,6 +1026,15 @@ mod tests {
             vec!["Armand Duplantis"]
         );
         assert!(people("Armand sprang.").is_empty());
+        // Two full names one after the other are two people.
+        assert_eq!(
+            people("nachdem Nico Schlotterbeck Jamal Musiala gelegt hatte"),
+            vec!["Nico Schlotterbeck", "Jamal Musiala"]
+        );
+        assert_eq!(
+            people("Gestern kam Anna Lena Schulz."),
+            vec!["Anna Lena Schulz"]
+        );
         assert_eq!(people("Schmidt hat sich gemeldet."), vec!["Schmidt"]);
         // Ambiguous given names and noun surnames need more context.
         assert!(people("Ernst nehmen wir das.").is_empty());
