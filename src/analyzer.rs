@@ -348,7 +348,10 @@ mod tests {
         // A curated organisation beats a model person of the same extent
         // ("Carl Zeiss"), a curated place does not ("Sofia").
         let person = Hit::new(0, 8, Label::Person, 0.9, HitKind::Model);
-        assert!(outside_curated_names(std::slice::from_ref(&club), &[person.clone()]).is_empty());
+        assert!(
+            outside_curated_names(std::slice::from_ref(&club), std::slice::from_ref(&person))
+                .is_empty()
+        );
         let place = Hit::new(0, 8, Label::Location, 0.7, HitKind::Lexicon);
         assert_eq!(
             outside_curated_names(&[place], std::slice::from_ref(&person)),
@@ -377,9 +380,11 @@ mod tests {
             .map(|h| h.span)
             .collect();
         assert_eq!(got, [span("Nico Schlotterbeck"), span("Jamal Musiala")]);
-        assert!(split_at_list_names(text, &two, &[model.clone()])
-            .iter()
-            .all(|h| h.kind == HitKind::Model && h.score == 0.99));
+        assert!(
+            split_at_list_names(text, &two, std::slice::from_ref(&model))
+                .iter()
+                .all(|h| h.kind == HitKind::Model && h.score == 0.99)
+        );
         // One rule name, or names that do not tile the span: unchanged.
         let one = [rule("Nico Schlotterbeck")];
         assert_eq!(
