@@ -153,12 +153,7 @@ impl Policy {
         }
         let (s, end) = sentence_around(text, e.span.start, e.span.end);
         let s = s + speaker_label_len(text, s, end, entities);
-        let words = |t: &str| -> Vec<String> {
-            t.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect()
-        };
+        let words = person_cue_words;
         let raw = text.get(s..end).unwrap_or("");
         let sentence = words(raw);
         // An animal's illness is no person's health data ("Unser Hund hat
@@ -193,7 +188,9 @@ impl Policy {
         }) || subject_left_out(text, raw, end);
         third
             && (entities.iter().any(|o| o.label == Label::Person)
-                || words(text).iter().any(|w| SOMEONE.contains(&w.as_str())))
+                || words(&without_short_quotes(text))
+                    .iter()
+                    .any(|w| SOMEONE.contains(&w.as_str())))
     }
 
     /// Decide the colour of `text` given its fused entities.
@@ -455,6 +452,50 @@ const NOTE_VERBS: &[&str] = &[
 ];
 
 /// A record word or an Art. 9 field name (`w` is lower case).
+/// The words of `t`, lower case, for the person cues. "Hr"/"Fr" count
+/// only as the abbreviations "Hr."/"Fr.": "HR-07" or "HR-Abteilung" is the
+/// department, no person.
+fn person_cue_words(t: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(i) = rest.find(char::is_alphanumeric) {
+        let r = &rest[i..];
+        let n = r.find(|c: char| !c.is_alphanumeric()).unwrap_or(r.len());
+        let w = r[..n].to_lowercase();
+        rest = &r[n..];
+        if matches!(w.as_str(), "hr" | "fr") && !rest.starts_with('.') {
+            continue;
+        }
+        out.push(w);
+    }
+    out
+}
+
+/// `text` with short quotations (three words or fewer) blanked out: a menu
+/// or button label („Meine Daten“, „Mein Vertrag“) is nobody.
+fn without_short_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('„') {
+        out.push_str(&rest[..i]);
+        let inner = &rest[i + '„'.len_utf8()..];
+        match inner.find(['“', '\n']) {
+            Some(j)
+                if inner[j..].starts_with('“') && inner[..j].split_whitespace().count() <= 3 =>
+            {
+                out.push(' ');
+                rest = &inner[j + '“'.len_utf8()..];
+            }
+            _ => {
+                out.push('„');
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_record_word(w: &str) -> bool {
     RECORD_WORDS.contains(&w) || crate::rules::field_label(w).is_some()
 }
@@ -715,6 +756,26 @@ mod tests {
         let old = DEFAULT_POLICY_TOML.replace("art9_model_min_score = 0.9", "");
         let q = Policy::from_toml(&old).expect("policy without the key");
         assert!((q.art9_model_min_score - 0.9).abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn department_names_and_menu_labels_are_nobody() {
+        let p = Policy::default();
+        // "HR-07" is the department, not "Hr." (Herr).
+        let t = "Prozessbeschreibung HR-07 „Arbeitsunfähigkeit“ (gültig ab Januar)";
+        let v = p.verdict(t, &[ent(t, "Arbeitsunfähigkeit", Label::Health)]);
+        assert_eq!(v.ampel, Ampel::Green);
+        let t = "Hr. Weber meldet Arbeitsunfähigkeit.";
+        let v = p.verdict(t, &[ent(t, "Arbeitsunfähigkeit", Label::Health)]);
+        assert_eq!(v.ampel, Ampel::Red);
+        // A menu label („Meine Daten“) is no first person.
+        let t = "Im Bereich „Meine Daten“ lässt sich die IBAN ändern.\nNeues Pflichtfeld „Pflegegrad“ in der Antragsstrecke.";
+        let v = p.verdict(t, &[ent(t, "Pflegegrad", Label::Health)]);
+        assert_eq!(v.ampel, Ampel::Green);
+        assert_eq!(
+            without_short_quotes("a „Meine Daten“ b „ein ganz langes Zitat hier“"),
+            "a   b „ein ganz langes Zitat hier“"
+        );
     }
 
     #[test]

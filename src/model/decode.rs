@@ -303,19 +303,100 @@ fn placeholder_name(s: &str) -> bool {
         || matches!(s.rsplit(' ').next(), Some("Mustermann" | "Musterfrau"))
 }
 
+/// Whether the span is a job title in an advert: followed by a gender
+/// marker ("Koch (m/w/d)", "Koch / Köchin (m/w/d)") or by a slash and the
+/// female form ("Koch / Köchin").
+fn job_title(text: &str, span: Span) -> bool {
+    let after = text.get(span.end..).unwrap_or("").trim_start_matches(' ');
+    let gender_marker = |t: &str| {
+        t.strip_prefix('(')
+            .and_then(|r| r.split_once(')'))
+            .is_some_and(|(inner, _)| {
+                inner.len() >= 3
+                    && inner
+                        .split('/')
+                        .all(|x| matches!(x.trim(), "m" | "w" | "d" | "f" | "x" | "i"))
+            })
+    };
+    if gender_marker(after) {
+        return true;
+    }
+    let Some(rest) = after.strip_prefix('/') else {
+        return false;
+    };
+    // The female form of the same noun: "Koch / Köchin", "Arzt / Ärztin",
+    // not "Koch / Martin".
+    let fold = |w: &str| -> String {
+        w.to_lowercase()
+            .chars()
+            .map(|c| match c {
+                'ä' => 'a',
+                'ö' => 'o',
+                'ü' => 'u',
+                c => c,
+            })
+            .collect()
+    };
+    let title = text
+        .get(span.start..span.end)
+        .and_then(|t| t.rsplit(' ').next())
+        .map(fold)
+        .unwrap_or_default();
+    let stem: String = title.chars().take(3).collect();
+    let female: String = rest
+        .trim_start_matches(' ')
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    stem.chars().count() == 3 && female.ends_with("in") && fold(&female).starts_with(&stem)
+}
+
+/// Form field names the model may read as an address or place in a
+/// template ("an der Adresse [Straße Hausnr.], [PLZ Ort]"): a span of
+/// nothing else is no address.
+const FIELD_WORDS: &[&str] = &[
+    "Straße",
+    "Strasse",
+    "Str.",
+    "Hausnr",
+    "Hausnr.",
+    "Hausnummer",
+    "Nr.",
+    "PLZ",
+    "Postleitzahl",
+    "Ort",
+    "Wohnort",
+    "Stadt",
+    "Anschrift",
+    "Adresse",
+    "Land",
+];
+
+/// Whether every word of `s` is a [`FIELD_WORDS`] entry.
+fn field_words_only(s: &str) -> bool {
+    s.split([' ', ',', '/'])
+        .filter(|w| !w.is_empty())
+        .all(|w| FIELD_WORDS.contains(&w))
+}
+
 /// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun, HEALTH
-/// spans that are only a [`GENERIC_HEALTH`] noun and PERSON spans that are
-/// a [`placeholder_name`].
+/// spans that are only a [`GENERIC_HEALTH`] noun, PERSON spans that are
+/// a [`placeholder_name`] and ADDRESS or LOCATION spans of
+/// [`FIELD_WORDS`] only.
 fn drop_generic_nouns(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
         .filter(|h| {
             let Some(s) = text.get(h.span.start..h.span.end) else {
                 return true;
             };
+            if h.label == Label::Person && job_title(text, h.span) {
+                return false;
+            }
             match h.label {
                 Label::Organization => !GENERIC_ORGS.contains(&s),
                 Label::Health => !GENERIC_HEALTH.contains(&s),
                 Label::Person => !placeholder_name(s),
+                Label::Address | Label::Location => !field_words_only(s),
                 _ => true,
             }
         })
@@ -1054,6 +1135,24 @@ mod tests {
             vec![person("XY"), person("Xaver"), person("Erika Musterfrau")],
         );
         assert_eq!(spans(text, &kept), vec![("Xaver", Label::Person)]);
+        let text = "an der Adresse [Straße Hausnr.], [PLZ Ort] oder Hauptstraße 5";
+        let addr = |needle: &str| model_hit(text, needle, Label::Address);
+        let kept = drop_generic_nouns(
+            text,
+            vec![
+                addr("Straße Hausnr."),
+                addr("PLZ Ort"),
+                addr("Hauptstraße 5"),
+            ],
+        );
+        assert_eq!(spans(text, &kept), vec![("Hauptstraße 5", Label::Address)]);
+        let text = "Wir suchen: Koch / Köchin (m/w/d), Fahrer (w/m/d) und Anna Koch / Martin";
+        let person = |needle: &str| model_hit(text, needle, Label::Person);
+        let kept = drop_generic_nouns(
+            text,
+            vec![person("Koch"), person("Fahrer"), person("Anna Koch")],
+        );
+        assert_eq!(spans(text, &kept), vec![("Anna Koch", Label::Person)]);
     }
 
     /// A model hit on the first `needle` in `text`.

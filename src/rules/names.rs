@@ -1035,6 +1035,9 @@ mod tests {
             people("Gestern kam Anna Lena Schulz."),
             vec!["Anna Lena Schulz"]
         );
+        // Tariff tiers and staff nouns after a trigger are no names.
+        assert!(people("| Familie Plus | 12,50 € |").is_empty());
+        assert!(people("bietet die Sachbearbeiterin Personal an").is_empty());
         assert_eq!(people("Schmidt hat sich gemeldet."), vec!["Schmidt"]);
         // Ambiguous given names and noun surnames need more context.
         assert!(people("Ernst nehmen wir das.").is_empty());
