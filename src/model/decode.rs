@@ -216,7 +216,10 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
     close(&mut open, &mut hits);
     let hits = named_after_people(
         text,
-        mend_particles(text, strip_titles(text, join_adjacent(text, hits))),
+        mend_particles(
+            text,
+            given_after_role(text, strip_titles(text, join_adjacent(text, hits))),
+        ),
     );
     drop_generic_nouns(text, hits)
 }
@@ -586,6 +589,47 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
             let header = MAIL_HEADERS.contains(&span_text) && text[h.span.end..].starts_with(':');
             let demonym = role_noun(span_text) == Some(Role::Demonym);
             (!h.span.is_empty() && !header && !demonym).then_some(h)
+        })
+        .collect()
+}
+
+/// The capitalised word before a PERSON span is a given name when a role
+/// noun or demonym comes before it ("Der Inder Gukesh Dommaraju" with only
+/// "Dommaraju" found): a role stands right before the name it introduces.
+fn given_after_role(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
+    let starts: Vec<usize> = hits.iter().map(|h| h.span.start).collect();
+    let ends: Vec<usize> = hits.iter().map(|h| h.span.end).collect();
+    hits.into_iter()
+        .map(|mut h| {
+            if h.label != Label::Person {
+                return h;
+            }
+            let before = text.get(..h.span.start).unwrap_or("");
+            let Some(b) = before.strip_suffix(' ') else {
+                return h;
+            };
+            let w_start = b
+                .rfind(|c: char| !(c.is_alphabetic() || c == '-'))
+                .map_or(0, |i| i + b[i..].chars().next().map_or(1, char::len_utf8));
+            let w = &b[w_start..];
+            let Some(r_text) = b[..w_start].strip_suffix(' ') else {
+                return h;
+            };
+            let r = r_text
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            let capitalised = w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().skip(1).any(char::is_lowercase);
+            let role = matches!(role_noun(r), Some(Role::Only | Role::Demonym));
+            let taken = ends
+                .iter()
+                .zip(&starts)
+                .any(|(&e, &s)| s <= w_start && e > w_start);
+            if capitalised && role && role_noun(w).is_none() && !not_a_name(w) && !taken {
+                h.span = Span::new(w_start, h.span.end);
+            }
+            h
         })
         .collect()
 }
@@ -1330,6 +1374,24 @@ mod tests {
         assert_eq!(
             spans(text, &strip_titles(text, hits)),
             vec![("Fan Zhendong", Label::Person)]
+        );
+    }
+
+    #[test]
+    fn a_given_name_after_a_role_joins_the_surname() {
+        let text = "Der Inder Gukesh Dommaraju und Trainer Thomas Tuchel, der Schwede Armand";
+        let hits = vec![
+            model_hit(text, "Dommaraju", Label::Person),
+            model_hit(text, "Thomas Tuchel", Label::Person),
+            model_hit(text, "Armand", Label::Person),
+        ];
+        assert_eq!(
+            spans(text, &given_after_role(text, hits)),
+            vec![
+                ("Gukesh Dommaraju", Label::Person),
+                ("Thomas Tuchel", Label::Person),
+                ("Armand", Label::Person),
+            ]
         );
     }
 
