@@ -447,6 +447,11 @@ fn join_adjacent(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
 
 /// Titles and forms of address that the SPEC keeps out of a PERSON span
 /// ("Frau Dr. **Özdemir**", "Miss **Parker**").
+/// "On behalf of" before a signature name ("i. A. Dennis Kaczmarek").
+const SIGNING_FOR: &[&str] = &[
+    "i. A.", "I. A.", "i.A.", "I.A.", "i. V.", "I. V.", "i.V.", "I.V.",
+];
+
 const TITLES: &[&str] = &[
     "Herr",
     "Herrn",
@@ -578,6 +583,14 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
                 return Some(h);
             }
             while let Some(s) = text.get(h.span.start..h.span.end) {
+                // "i. A." / "i. V." before a signature: on behalf of.
+                if let Some(p) = SIGNING_FOR.iter().find(|p| {
+                    s.strip_prefix(**p)
+                        .is_some_and(|r| r.starts_with(' ') && r.trim().len() > 1)
+                }) {
+                    h.span = Span::new(h.span.start + p.len() + 1, h.span.end);
+                    continue;
+                }
                 let first = s.split([' ', '\u{a0}']).next().unwrap_or("");
                 let rest = s[first.len()..].trim_start_matches([' ', '\u{a0}']);
                 if !leaves_person_span(first, rest) {
@@ -1363,6 +1376,18 @@ mod tests {
                 // stays for the policy (only titles and greetings go).
                 ("Meister Eder", Label::Person),
                 ("Trainer", Label::Person),
+            ]
+        );
+        let text = "i. A. Dennis Kaczmarek, I. A. DENNIS KACZMAREK";
+        let hits = vec![
+            model_hit(text, "i. A. Dennis Kaczmarek", Label::Person),
+            model_hit(text, "I. A. DENNIS KACZMAREK", Label::Person),
+        ];
+        assert_eq!(
+            spans(text, &strip_titles(text, hits)),
+            vec![
+                ("Dennis Kaczmarek", Label::Person),
+                ("DENNIS KACZMAREK", Label::Person)
             ]
         );
         // A nationality noun leaves the span, and alone it is no name.

@@ -442,9 +442,11 @@ impl Names {
     ) -> Option<(usize, usize)> {
         let mut i = skip_inline_spaces(text, i);
         // Skip titles.
+        // Titles as written or shouted ("Dr.", "DR.").
         while let Some(t) = TITLES.iter().find(|t| {
-            text.get(i..).is_some_and(|r| r.starts_with(**t))
-                && !char_at(text, i + t.len()).is_some_and(char::is_alphanumeric)
+            text.get(i..).is_some_and(|r| {
+                r.starts_with(**t) || r.get(..t.len()).is_some_and(|p| p == t.to_uppercase())
+            }) && !char_at(text, i + t.len()).is_some_and(char::is_alphanumeric)
         }) {
             i = skip_inline_spaces(text, i + t.len());
         }
@@ -472,6 +474,19 @@ impl Names {
                     && self.given_only.contains(w)
                     && !self.given_only.contains(prev_word)
                     && name_word(text, skip_inline_spaces(text, we)).is_some()
+                {
+                    break;
+                }
+                // Shouted, every word is capitalised: after a first word
+                // that is no given name, a further one must be a known name
+                // ("FRAU PETRENKO BERICHTET" is "PETRENKO"; "FRAU OLGA
+                // PETRENKO" stays whole).
+                if words > 0
+                    && !pending_particle
+                    && is_shouted(w)
+                    && !self.given_lower.contains_key(&prev_word.to_lowercase())
+                    && !self.given_lower.contains_key(&w.to_lowercase())
+                    && !self.surnames_lower.contains(&w.to_lowercase())
                 {
                     break;
                 }
@@ -729,6 +744,11 @@ fn skip_spaces(text: &str, i: usize) -> usize {
 /// End of a capitalised name word starting at `i`: an upper-case letter,
 /// then letters, with inner hyphens or apostrophes ("Anna-Lena",
 /// "O'Brien", "Al-Hassan", "SCHULZ").
+/// Whether `w` is written in capitals only (two letters or more).
+fn is_shouted(w: &str) -> bool {
+    w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase)
+}
+
 fn name_word(text: &str, i: usize) -> Option<usize> {
     if char_before(text, i).is_some_and(char::is_alphanumeric) {
         return None;
@@ -1035,6 +1055,10 @@ mod tests {
             people("Gestern kam Anna Lena Schulz."),
             vec!["Anna Lena Schulz"]
         );
+        // Shouted: a verb after the surname is no second name word.
+        assert_eq!(people("FRAU PETRENKO BERICHTET"), vec!["PETRENKO"]);
+        assert_eq!(people("FRAU OLGA PETRENKO"), vec!["OLGA PETRENKO"]);
+        assert_eq!(people("FRAU DR. LINDQVIST-MAIER"), vec!["LINDQVIST-MAIER"]);
         // Tariff tiers and staff nouns after a trigger are no names.
         assert!(people("| Familie Plus | 12,50 € |").is_empty());
         assert!(people("bietet die Sachbearbeiterin Personal an").is_empty());
