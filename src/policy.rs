@@ -219,7 +219,7 @@ impl Policy {
         }
 
         // Bulk exports.
-        let persons = distinct(text, entities, |l| l == Label::Person);
+        let persons = distinct_persons(text, entities);
         let emails = distinct(text, entities, |l| l == Label::Email);
         let headers = count_mail_headers(text);
         if headers >= self.bulk.min_thread_headers
@@ -249,7 +249,7 @@ impl Policy {
             .filter(|e| e.span.start < body_end)
             .cloned()
             .collect();
-        let persons = distinct(text, &body, |l| l == Label::Person);
+        let persons = distinct_persons(text, &body);
         let identifiers = distinct(text, &body, |l| self.identifying.contains(&l));
         if persons >= self.bulk.min_persons && identifiers >= self.bulk.min_identifiers {
             red.push(Reason::new(
@@ -635,6 +635,42 @@ fn dot_continues(before: &str) -> bool {
         || (lower.len() > 3 && (lower.ends_with("nr") || lower.ends_with("str")))
 }
 
+/// Distinct persons: like [`distinct`], but given name and surname in two
+/// neighbouring cells of a pasted table ("Benedikt;Sauer", "Anna\tWeber")
+/// are one person, not two.
+fn distinct_persons(text: &str, entities: &[Entity]) -> usize {
+    let mut persons: Vec<&Entity> = entities
+        .iter()
+        .filter(|e| e.label == Label::Person)
+        .collect();
+    persons.sort_by_key(|e| e.span.start);
+    let mut names = BTreeSet::new();
+    let mut i = 0;
+    while i < persons.len() {
+        let mut name = text
+            .get(persons[i].span.start..persons[i].span.end)
+            .unwrap_or("")
+            .to_lowercase();
+        while let Some(next) = persons.get(i + 1) {
+            let gap = text.get(persons[i].span.end..next.span.start).unwrap_or("");
+            if !matches!(gap, ";" | "\t" | "|" | " | " | ",") {
+                break;
+            }
+            name.push(' ');
+            name.push_str(
+                &text
+                    .get(next.span.start..next.span.end)
+                    .unwrap_or("")
+                    .to_lowercase(),
+            );
+            i += 1;
+        }
+        names.insert(name);
+        i += 1;
+    }
+    names.len()
+}
+
 fn distinct(text: &str, entities: &[Entity], want: impl Fn(Label) -> bool) -> usize {
     entities
         .iter()
@@ -756,6 +792,17 @@ mod tests {
         let old = DEFAULT_POLICY_TOML.replace("art9_model_min_score = 0.9", "");
         let q = Policy::from_toml(&old).expect("policy without the key");
         assert!((q.art9_model_min_score - 0.9).abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn name_cells_of_one_row_are_one_person() {
+        let t = "Vorname;Nachname\nBenedikt;Sauer\nMirela;Popescu\nAnna, Ben";
+        let es: Vec<Entity> = ["Benedikt", "Sauer", "Mirela", "Popescu", "Anna", "Ben"]
+            .iter()
+            .map(|n| ent(t, n, Label::Person))
+            .collect();
+        // Two table rows, and two people in a prose list.
+        assert_eq!(distinct_persons(t, &es), 4);
     }
 
     #[test]
