@@ -796,8 +796,8 @@ mod tests {
 
     #[test]
     fn name_cells_of_one_row_are_one_person() {
-        let t = "Vorname;Nachname\nBenedikt;Sauer\nMirela;Popescu\nAnna, Ben";
-        let es: Vec<Entity> = ["Benedikt", "Sauer", "Mirela", "Popescu", "Anna", "Ben"]
+        let t = "Vorname;Nachname\nBenedikt;Sauer\nMirela;Popescu\nAnna, Tom";
+        let es: Vec<Entity> = ["Benedikt", "Sauer", "Mirela", "Popescu", "Anna", "Tom"]
             .iter()
             .map(|n| ent(t, n, Label::Person))
             .collect();
