@@ -150,7 +150,8 @@ fn long_texts_are_windowed_without_losing_or_doubling_words() {
     for m in all_variants() {
         let m = SyntheticModel {
             max_position_embeddings: m.max_position_embeddings - 32,
-            // LOCATION: PERSON spans lose titles ("Frau", "Herr").
+            // LOCATION: PERSON spans lose titles ("Frau", "Herr"); a bare
+            // form field word ("Straße") is no place either.
             ..m.with_bias("B-LOC", 30.0)
         };
         let (_tmp, model) = load(&m);
@@ -159,7 +160,7 @@ fn long_texts_are_windowed_without_losing_or_doubling_words() {
         let text = long_text(100, ", ");
         let hits = model.predict(&[&text]).unwrap().remove(0);
         assert_valid(&text, &hits);
-        let expected: Vec<&str> = text.split(", ").collect();
+        let expected: Vec<&str> = text.split(", ").filter(|w| *w != "Straße").collect();
         assert_eq!(texts(&text, &hits), expected, "{:?}", m.arch);
     }
 }
