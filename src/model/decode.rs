@@ -584,11 +584,12 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
             }
             while let Some(s) = text.get(h.span.start..h.span.end) {
                 // "i. A." / "i. V." before a signature: on behalf of.
-                if let Some(p) = SIGNING_FOR.iter().find(|p| {
-                    s.strip_prefix(**p)
-                        .is_some_and(|r| r.starts_with(' ') && r.trim().len() > 1)
+                if let Some(rest) = SIGNING_FOR.iter().find_map(|p| {
+                    s.strip_prefix(*p)
+                        .filter(|r| r.starts_with(' ') && r.trim().len() > 1)
                 }) {
-                    h.span = Span::new(h.span.start + p.len() + 1, h.span.end);
+                    let rest = rest.trim_start_matches([' ', '\u{a0}']);
+                    h.span = Span::new(h.span.end - rest.len(), h.span.end);
                     continue;
                 }
                 let first = s.split([' ', '\u{a0}']).next().unwrap_or("");
@@ -1378,10 +1379,10 @@ mod tests {
                 ("Trainer", Label::Person),
             ]
         );
-        let text = "i. A. Dennis Kaczmarek, I. A. DENNIS KACZMAREK";
+        let text = "i. A. Dennis Kaczmarek, I. A.  DENNIS KACZMAREK";
         let hits = vec![
             model_hit(text, "i. A. Dennis Kaczmarek", Label::Person),
-            model_hit(text, "I. A. DENNIS KACZMAREK", Label::Person),
+            model_hit(text, "I. A.  DENNIS KACZMAREK", Label::Person),
         ];
         assert_eq!(
             spans(text, &strip_titles(text, hits)),
