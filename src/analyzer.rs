@@ -244,6 +244,10 @@ fn outside_curated_names(rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
 fn split_at_list_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
     let mut out = Vec::with_capacity(model.len());
     for m in model {
+        if m.label != Label::Person {
+            out.push(m.clone());
+            continue;
+        }
         let mut parts: Vec<&Hit> = rule_hits
             .iter()
             .filter(|h| {
@@ -264,7 +268,7 @@ fn split_at_list_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit>
                         .get(w[0].span.end..w[1].span.start)
                         .is_some_and(|gap| gap.chars().all(|c| c == ' '))
             });
-        if m.label == Label::Person && tiles {
+        if tiles {
             out.extend(parts.iter().map(|p| Hit {
                 span: p.span,
                 ..m.clone()

@@ -153,9 +153,8 @@ impl Policy {
         }
         let (s, end) = sentence_around(text, e.span.start, e.span.end);
         let s = s + speaker_label_len(text, s, end, entities);
-        let words = person_cue_words;
         let raw = text.get(s..end).unwrap_or("");
-        let sentence = words(raw);
+        let sentence = person_cue_words(raw);
         // An animal's illness is no person's health data ("Unser Hund hat
         // Diabetes", "Die Katze von Familie Berger … beim Tierarzt"),
         // unless the writer says "ich" or it is an allergy, which only
@@ -188,7 +187,7 @@ impl Policy {
         }) || subject_left_out(text, raw, end);
         third
             && (entities.iter().any(|o| o.label == Label::Person)
-                || words(&without_short_quotes(text))
+                || person_cue_words(&without_short_quotes(text))
                     .iter()
                     .any(|w| SOMEONE.contains(&w.as_str())))
     }

@@ -384,21 +384,18 @@ fn field_words_only(s: &str) -> bool {
 
 /// Drop ORGANIZATION spans that are only a [`GENERIC_ORGS`] noun, HEALTH
 /// spans that are only a [`GENERIC_HEALTH`] noun, PERSON spans that are
-/// a [`placeholder_name`] and ADDRESS or LOCATION spans of
-/// [`FIELD_WORDS`] only.
+/// a [`placeholder_name`] or a [`job_title`] and ADDRESS or LOCATION spans
+/// of [`FIELD_WORDS`] only.
 fn drop_generic_nouns(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter()
         .filter(|h| {
             let Some(s) = text.get(h.span.start..h.span.end) else {
                 return true;
             };
-            if h.label == Label::Person && job_title(text, h.span) {
-                return false;
-            }
             match h.label {
                 Label::Organization => !GENERIC_ORGS.contains(&s),
                 Label::Health => !GENERIC_HEALTH.contains(&s),
-                Label::Person => !placeholder_name(s),
+                Label::Person => !placeholder_name(s) && !job_title(text, h.span),
                 Label::Address | Label::Location => !field_words_only(s),
                 _ => true,
             }
@@ -445,13 +442,13 @@ fn join_adjacent(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     out
 }
 
-/// Titles and forms of address that the SPEC keeps out of a PERSON span
-/// ("Frau Dr. **Özdemir**", "Miss **Parker**").
 /// "On behalf of" before a signature name ("i. A. Dennis Kaczmarek").
 const SIGNING_FOR: &[&str] = &[
     "i. A.", "I. A.", "i.A.", "I.A.", "i. V.", "I. V.", "i.V.", "I.V.",
 ];
 
+/// Titles and forms of address that the SPEC keeps out of a PERSON span
+/// ("Frau Dr. **Özdemir**", "Miss **Parker**").
 const TITLES: &[&str] = &[
     "Herr",
     "Herrn",
@@ -611,8 +608,7 @@ fn strip_titles(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
 /// noun or demonym comes before it ("Der Inder Gukesh Dommaraju" with only
 /// "Dommaraju" found): a role stands right before the name it introduces.
 fn given_after_role(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
-    let starts: Vec<usize> = hits.iter().map(|h| h.span.start).collect();
-    let ends: Vec<usize> = hits.iter().map(|h| h.span.end).collect();
+    let spans: Vec<Span> = hits.iter().map(|h| h.span).collect();
     hits.into_iter()
         .map(|mut h| {
             if h.label != Label::Person {
@@ -636,10 +632,7 @@ fn given_after_role(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
             let capitalised = w.chars().next().is_some_and(char::is_uppercase)
                 && w.chars().skip(1).any(char::is_lowercase);
             let role = matches!(role_noun(r), Some(Role::Only | Role::Demonym));
-            let taken = ends
-                .iter()
-                .zip(&starts)
-                .any(|(&e, &s)| s <= w_start && e > w_start);
+            let taken = spans.iter().any(|s| s.start <= w_start && s.end > w_start);
             if capitalised && role && role_noun(w).is_none() && !not_a_name(w) && !taken {
                 h.span = Span::new(w_start, h.span.end);
             }

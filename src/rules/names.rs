@@ -444,8 +444,8 @@ impl Names {
         // Skip titles.
         // Titles as written or shouted ("Dr.", "DR.").
         while let Some(t) = TITLES.iter().find(|t| {
-            text.get(i..).is_some_and(|r| {
-                r.starts_with(**t) || r.get(..t.len()).is_some_and(|p| p == t.to_uppercase())
+            text.get(i..t.len() + i).is_some_and(|p| {
+                p == **t || (p.eq_ignore_ascii_case(t) && !p.chars().any(char::is_lowercase))
             }) && !char_at(text, i + t.len()).is_some_and(char::is_alphanumeric)
         }) {
             i = skip_inline_spaces(text, i + t.len());
