@@ -3,7 +3,9 @@
 
 Inputs (see ../shared/data/README.md for licences):
   * GermEval 2014 dev.tsv   -> PER/LOC/ORG (outer column) = PERSON/LOCATION/ORGANIZATION;
-                               OTH and all *deriv / *part tags -> O.
+                               OTH and all *deriv / *part tags -> O; their word ranges are
+                               kept as "ignore" (as `ampel eval`'s germeval preset does, a
+                               prediction that only hits them counts neither way).
                                The LAST 500 sentences are held out for validation and
                                copied verbatim to training/data/germeval_dev_heldout.tsv.
   * LER ler_dev + ler_test  -> PER/RR/AN = PERSON, ST/LD/LDS = LOCATION, STR = ADDRESS,
@@ -76,6 +78,21 @@ def resplit(tokens: list[str], tags: list[str]):
     return words, labels
 
 
+def spans_from_bio(labels: list[str]):
+    """Word-index spans [(type, first_word, last_word_exclusive)] (as training/train/common.py)."""
+    spans, cur = [], None
+    for i, lab in enumerate(labels):
+        if lab == "O" or lab.startswith("B-") or cur is None or cur[0] != lab[2:]:
+            if cur:
+                spans.append(tuple(cur))
+            cur = None if lab == "O" else [lab[2:], i, i + 1]
+        else:
+            cur[2] = i + 1
+    if cur:
+        spans.append(tuple(cur))
+    return spans
+
+
 def read_blocks(path: str, newline: str | None = None):
     """Blank-line separated blocks of lines (handles CRLF)."""
     with open(path, encoding="utf-8", newline=newline) as f:
@@ -106,15 +123,18 @@ def germeval(path: str, heldout_tsv: str | None):
     def conv(blks, base):
         out = []
         for i, b in enumerate(blks):
-            toks, tags = [], []
+            toks, tags, ign = [], [], []
             for line in b.split("\n"):
                 if not line or line.startswith("#"):
                     continue
                 cols = line.split("\t")
                 toks.append(cols[1])
                 tags.append(map_tag(cols[2], GERMEVAL_MAP))
+                ign.append("O" if tags[-1] != "O" or cols[2] == "O" else cols[2][:2] + "IGNORE")
             w, lab = resplit(toks, repair_bio(tags))
-            out.append({"src": "germeval", "id": f"ge-dev-{base + i + 1:04d}", "words": w, "labels": lab})
+            _, ign_lab = resplit(toks, repair_bio(ign))
+            ignore = [[a, b] for _, a, b in spans_from_bio(ign_lab)]
+            out.append({"src": "germeval", "id": f"ge-dev-{base + i + 1:04d}", "words": w, "labels": lab, "ignore": ignore})
         return out
 
     return conv(train_b, 0), conv(held_b, len(train_b))

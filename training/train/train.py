@@ -24,11 +24,18 @@ within minutes (training loss ~0.002); new names in known contexts make the
 model read the context instead of the name (Dai & Adel, "An Analysis of Simple
 Data Augmentation for Named Entity Recognition", COLING 2020).
 
-Distillation (--teacher RUN_DIR): a trained tagger (e.g. 12 layers) labels every
-batch too; the loss is (1 - a) * cross-entropy + a * T^2 * KL(teacher_T || student_T)
-over the labelled pieces (--kd-alpha a, --kd-temp T; Hinton et al. 2015). With
---init-from-teacher L0,L1,... the student's encoder layers start from those teacher
-layers (DistilBERT's every-other-layer initialisation) instead of the base.
+Distillation (--teacher RUN_DIR[,RUN_DIR...]): trained taggers (e.g. 12 layers) label
+every training window once before training (the mean of their probabilities at
+temperature T: several teachers are an ensemble); the loss is
+(1 - a) * cross-entropy + a * T^2 * KL(teacher_T || student_T) over the labelled pieces
+(--kd-alpha a, --kd-temp T; Hinton et al. 2015). With --init-from-teacher L0,L1,... the
+student's encoder layers start from the first teacher's layers (DistilBERT's
+every-other-layer initialisation) instead of the base.
+
+Evaluation ignores predictions that only hit GermEval OTH/*deriv/*part words (the
+"ignore" ranges prepare.py writes), as `ampel eval` does. --keep-best saves the
+evaluated state with the best validation score (GermEval held-out micro + PER +
+synthetic dev micro) instead of the last one.
 
 --device cuda (with --bf16 autocast) runs the same recipe on a GPU; see
 training/run_gpu.sh. With both --steps and --minutes the schedule follows whichever
@@ -80,22 +87,47 @@ def featurize(tok, rows, max_len):
             pos = [first[w] - p0 + 1 for w in range(a, b)]
             pos = [p if p < len(wid) - 1 else len(wid) - 2 for p in pos]
             lab = [LABEL2ID[t] for t in r["labels"][a:b]]
-            out.append({"src": r["src"], "id": r["id"], "ids": wid, "pos": pos, "lab": lab, "w0": a})
+            out.append({"src": r["src"], "id": r["id"], "ids": wid, "pos": pos, "lab": lab, "w0": a,
+                        "ignore": r.get("ignore", [])})
     return out
 
 
-def collate(batch, pad_id):
-    """-> (ids, attention mask, targets) on the CPU; targets are -100 except at labelled pieces."""
+def collate(batch, pad_id, soft=False):
+    """-> (ids, attention mask, targets) on the CPU; targets are -100 except at labelled pieces.
+    With soft=True also the precomputed teacher log-probabilities [batch, len, labels] (zeros
+    where unlabelled), written at the same pieces as the targets."""
     n = max(len(x["ids"]) for x in batch)
     ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
     attn = torch.zeros((len(batch), n), dtype=torch.long)
     tgt = torch.full((len(batch), n), -100, dtype=torch.long)
+    st = torch.zeros((len(batch), n, len(LABELS))) if soft else None
     for i, x in enumerate(batch):
         ids[i, : len(x["ids"])] = torch.tensor(x["ids"])
         attn[i, : len(x["ids"])] = 1
-        for p, lab in zip(x["pos"], x["lab"]):
+        for k, (p, lab) in enumerate(zip(x["pos"], x["lab"])):
             tgt[i, p] = lab
+            if soft:
+                st[i, p] = x["soft"][k]
+    if soft:
+        return ids, attn, tgt, st
     return ids, attn, tgt
+
+
+@torch.no_grad()
+def soft_targets(teachers, feats, pad_id, temp, bs=128):
+    """Store on every feature (key "soft") the teachers' ensemble log-probabilities at temperature
+    temp for its labelled pieces: the mean of the teachers' probabilities, then the log."""
+    dev = next(teachers[0].parameters()).device
+    order = sorted(range(len(feats)), key=lambda i: len(feats[i]["ids"]))
+    for k in range(0, len(order), bs):
+        idx = order[k:k + bs]
+        ids, attn, _ = collate([feats[i] for i in idx], pad_id)
+        ids, attn = ids.to(dev), attn.to(dev)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+            prob = sum(F.softmax(t(ids, attn).float() / temp, -1) for t in teachers) / len(teachers)
+        logp = prob.clamp_min(1e-12).log().cpu()
+        for j, i in enumerate(idx):
+            feats[i]["soft"] = logp[j, feats[i]["pos"]].clone()
 
 
 @torch.no_grad()
@@ -119,12 +151,14 @@ def evaluate(model, feats, pad_id, types=None):
     preds = predict(model, feats, pad_id)
     # re-join windows of the same example
     gold_by, pred_by = {}, {}
+    ignore = {}
     for f, p in zip(feats, preds):
         gold_by.setdefault(f["id"], []).append((f["w0"], [LABELS[x] for x in f["lab"]], p))
+        ignore[f["id"]] = f.get("ignore", [])
     sc = Scores()
-    for parts in gold_by.values():
+    for key, parts in gold_by.items():
         parts.sort(key=lambda t: t[0])
-        sc.add([g for _, gl, _ in parts for g in gl], [q for _, _, pl in parts for q in pl])
+        sc.add([g for _, gl, _ in parts for g in gl], [q for _, _, pl in parts for q in pl], ignore[key])
     del pred_by
     return sc.table(types)
 
@@ -219,12 +253,17 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (GPU)")
-    ap.add_argument("--teacher", default=None, help="run dir (checkpoint.pt) of a trained tagger to distil from")
+    ap.add_argument("--teacher", default=None,
+                    help="run dir (checkpoint.pt) of a trained tagger to distil from; several, comma-separated, "
+                         "are an ensemble (mean probability)")
     ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the distillation term")
     ap.add_argument("--kd-temp", type=float, default=2.0, help="softmax temperature of the distillation term")
     ap.add_argument("--init-from-teacher", default=None,
                     help="comma-separated teacher layers that initialise the student's encoder layers (e.g. 0,2,4,6,8,10)")
     ap.add_argument("--fp16-checkpoint", action="store_true", help="store the checkpoint's weights as fp16 (half the size)")
+    ap.add_argument("--keep-best", action="store_true",
+                    help="save the evaluated state with the best validation score (GermEval held-out micro + PER"
+                         " + synthetic dev micro) instead of the last one")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--run-dir", default="/work/train-work/run")
     ap.add_argument("--export-dir", default=os.path.join(REPO, "models", "ampel-ner-de"))
@@ -249,13 +288,15 @@ def main():
         init_weights(model)
     else:
         model = load_base(a.base, a.layers)
-    teacher = None
-    if a.teacher:
-        ck = torch.load(os.path.join(a.teacher, "checkpoint.pt"), map_location="cpu", weights_only=False)
-        teacher = BertTagger(ck["config"])
-        teacher.load_state_dict({k: v.float() for k, v in ck["state_dict"].items()})
-        teacher.eval().requires_grad_(False)
-        print(f"teacher: {a.teacher} ({ck['config']['num_hidden_layers']} layers), kd alpha {a.kd_alpha}, T {a.kd_temp}", flush=True)
+    teachers = []
+    for tdir in (a.teacher.split(",") if a.teacher else []):
+        ck = torch.load(os.path.join(tdir, "checkpoint.pt"), map_location="cpu", weights_only=False)
+        t = BertTagger(ck["config"])
+        t.load_state_dict({k: v.float() for k, v in ck["state_dict"].items()})
+        teachers.append(t.eval().requires_grad_(False))
+        print(f"teacher: {tdir} ({ck['config']['num_hidden_layers']} layers), kd alpha {a.kd_alpha}, T {a.kd_temp}", flush=True)
+    if teachers:
+        teacher = teachers[0]
         if a.init_from_teacher:
             src = [int(x) for x in a.init_from_teacher.split(",")]
             if len(src) != len(model.bert.encoder.layer):
@@ -265,7 +306,8 @@ def main():
                 dst_layer.load_state_dict(teacher.bert.encoder.layer[s].state_dict())
             model.classifier.load_state_dict(teacher.classifier.state_dict())
             print(f"student initialised from teacher layers {src}", flush=True)
-        teacher.to(dev)
+        for t in teachers:
+            t.to(dev)
     elif a.init_from_teacher:
         raise SystemExit("--init-from-teacher needs --teacher")
     model.to(dev)
@@ -289,6 +331,15 @@ def main():
     dev_sy = featurize(tok, load_jsonl(dsp), a.max_len) if os.path.exists(dsp) else []
     print(f"features: {', '.join(f'{k}={len(v)}' for k, v in sorted(by_src.items()))}; dev germeval={len(dev_ge)} synth={len(dev_sy)}"
           f" ({time.time() - t0:.0f}s)", flush=True)
+    if teachers:
+        if a.augment > 0:
+            raise SystemExit("--teacher precomputes the teachers' targets per training window: not with --augment")
+        ts = time.time()
+        soft_targets(teachers, feats, pad_id, a.kd_temp)
+        for t in teachers:
+            t.cpu()
+        del teachers
+        print(f"teacher targets for {len(feats)} windows ({time.time() - ts:.0f}s)", flush=True)
 
     mix = {kv.split("=")[0]: float(kv.split("=")[1]) for kv in a.mix.split(",")}
     emb_lr = a.emb_lr if a.emb_lr is not None else a.lr
@@ -330,6 +381,8 @@ def main():
     it = batches(by_src, mix, a.batch_size, rng, aug)
     log_loss, log_n, t_log = 0.0, 0, time.time()
     history = []
+    best = None  # (score, step, state dict on the CPU) with --keep-best
+    kd_on = bool(a.teacher)
     model.train()
     while True:
         frac = max(train_time / budget if budget else 0.0, step / a.steps if a.steps else 0.0)
@@ -339,16 +392,14 @@ def main():
         for g in opt.param_groups:
             g["lr"] = g["peak"] * scale
         ts = time.time()
-        ids, attn, tgt = (t.to(dev, non_blocking=True) for t in collate(next(it), pad_id))
+        ids, attn, tgt, *soft = (t.to(dev, non_blocking=True) for t in collate(next(it), pad_id, kd_on))
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.bf16):
             logits = model(ids, attn).float()
             loss = F.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), ignore_index=-100)
-            if teacher is not None:
-                with torch.no_grad():
-                    t_logits = teacher(ids, attn).float()
+            if kd_on:
                 sel = tgt.view(-1) != -100
                 s_log = F.log_softmax(logits.view(-1, logits.shape[-1])[sel] / a.kd_temp, -1)
-                t_log = F.log_softmax(t_logits.view(-1, t_logits.shape[-1])[sel] / a.kd_temp, -1)
+                t_log = soft[0].view(-1, soft[0].shape[-1])[sel]
                 kd = F.kl_div(s_log, t_log, log_target=True, reduction="batchmean") * a.kd_temp ** 2
                 loss = (1 - a.kd_alpha) * loss + a.kd_alpha * kd
         opt.zero_grad(set_to_none=True)
@@ -367,7 +418,13 @@ def main():
         if train_time >= next_eval:
             next_eval += a.eval_every * 60
             history.append(run_eval(model, dev_ge, dev_sy, pad_id, step, train_time))
+            best = keep_best(a, model, history[-1], best)
     history.append(run_eval(model, dev_ge, dev_sy, pad_id, step, train_time))
+    best = keep_best(a, model, history[-1], best)
+    if best is not None and best[1] != step:
+        model.load_state_dict(best[2])
+        print(f"keeping the state of step {best[1]} (score {best[0]:.4f})", flush=True)
+        history.append({**next(h for h in history if h["step"] == best[1]), "kept": True})
     print(f"done: {step} steps in {train_time / 60:.1f} min training ({train_time / max(step, 1):.3f} s/step,"
           f" batch {a.batch_size}), wall {(time.time() - t0) / 60:.1f} min", flush=True)
 
@@ -386,6 +443,21 @@ def main():
         from export import export
 
         export(model, a.base, a.export_dir, summary)
+
+
+def selection_score(h):
+    """GermEval held-out micro + PER + synthetic dev micro (the run_gpu.sh selection)."""
+    ge, sy = h["germeval_heldout"], h["synth_dev"]
+    return ge.get("micro", {}).get("f1", 0.0) + ge.get("PERSON", {}).get("f1", 0.0) + sy.get("micro", {}).get("f1", 0.0)
+
+
+def keep_best(a, model, h, best):
+    if not a.keep_best:
+        return None
+    score = selection_score(h)
+    if best is None or score > best[0]:
+        return (score, h["step"], {k: v.detach().cpu().clone() for k, v in model.state_dict().items()})
+    return best
 
 
 def run_eval(model, dev_ge, dev_sy, pad_id, step, train_time):
