@@ -3,6 +3,7 @@
 //! Read top-down:
 //! - [`types`] and [`text`]: labels, verdicts, spans, byte ↔ code point offsets;
 //!   [`casing`]: the re-cased copy of shouted lines that name rules and model read;
+//!   [`roles`]: the role nouns both leave out of names ("Bürgermeister", "Syrer");
 //! - [`rules`]: deterministic detectors (checksummed IDs, IBAN, phone, address,
 //!   dates, Art. 9 lexicons);
 //! - [`model`]: the candle NER runtime;
@@ -25,6 +26,7 @@ pub mod jsonl;
 pub mod model;
 pub mod policy;
 pub mod redact;
+pub mod roles;
 pub mod rules;
 pub mod server;
 pub mod text;

@@ -10,9 +10,7 @@
 //! to attach (SentencePiece words keep trailing commas), snapped to `char`
 //! boundaries, and always lie inside the original text.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
+use crate::roles::{role_noun, Role};
 use crate::text::snap_to_chars;
 use crate::types::{Hit, HitKind, Label, Span};
 
@@ -507,47 +505,6 @@ const MAIL_HEADERS: &[&str] = &[
 /// Whether `word` is a title or a greeting that leaves a PERSON span.
 fn not_a_name(word: &str) -> bool {
     TITLES.contains(&word) || GREETINGS.contains(&word.to_lowercase().as_str())
-}
-
-/// Role nouns that leave PERSON spans: `lexicons`-style data, one word per
-/// line, `amb` for those that are also common surnames, `demonym` for
-/// nationality nouns. See the file.
-const ROLES: &str = include_str!("person_roles.txt");
-
-/// What kind of role noun a word of [`ROLES`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Role {
-    /// Only a role ("Philosoph").
-    Only,
-    /// Also a common surname ("Koch").
-    AlsoSurname,
-    /// A nationality noun ("Syrer"): never a name on its own either.
-    Demonym,
-}
-
-/// The kind of role noun `word` is, if it is one of [`ROLES`].
-fn role_noun(word: &str) -> Option<Role> {
-    static MAP: OnceLock<HashMap<&'static str, Role>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        ROLES
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| match l.split_once('\t') {
-                Some((w, cat)) => (
-                    w.trim(),
-                    match cat.trim() {
-                        "amb" => Role::AlsoSurname,
-                        "demonym" => Role::Demonym,
-                        _ => Role::Only,
-                    },
-                ),
-                None => (l, Role::Only),
-            })
-            .collect()
-    })
-    .get(word)
-    .copied()
 }
 
 /// Whether the first word of a PERSON span `s` leaves it: a title or a

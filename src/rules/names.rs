@@ -21,6 +21,7 @@ use std::collections::HashSet;
 
 use super::lexicon::{char_at, char_before, Flags, LexMatch, Lexicon, Source, Variants};
 use super::Detector;
+use crate::roles::{role_noun, Role};
 use crate::types::{Hit, HitKind, Label};
 
 /// A name after an honorific or role ("Herr Koch", "Frau Dr. Weber").
@@ -450,6 +451,15 @@ impl Names {
         }) {
             i = skip_inline_spaces(text, i + t.len());
         }
+        // Skip role nouns, as titles: "Herr Bürgermeister Meyer", and no
+        // name at all in "Sehr geehrter Herr Bürgermeister,". Not those that
+        // are also surnames ("Herr Koch").
+        while let Some(we) = name_word(text, i) {
+            if !matches!(role_noun(&text[i..we]), Some(Role::Only | Role::Demonym)) {
+                break;
+            }
+            i = skip_inline_spaces(text, we);
+        }
         let start = i;
         let mut end = i;
         let mut words = 0;
@@ -741,14 +751,14 @@ fn skip_spaces(text: &str, i: usize) -> usize {
     i + (rest.len() - rest.trim_start_matches([' ', '\t', '\u{a0}']).len())
 }
 
-/// End of a capitalised name word starting at `i`: an upper-case letter,
-/// then letters, with inner hyphens or apostrophes ("Anna-Lena",
-/// "O'Brien", "Al-Hassan", "SCHULZ").
 /// Whether `w` is written in capitals only (two letters or more).
 fn is_shouted(w: &str) -> bool {
     w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase)
 }
 
+/// End of a capitalised name word starting at `i`: an upper-case letter,
+/// then letters, with inner hyphens or apostrophes ("Anna-Lena",
+/// "O'Brien", "Al-Hassan", "SCHULZ").
 fn name_word(text: &str, i: usize) -> Option<usize> {
     if char_before(text, i).is_some_and(char::is_alphanumeric) {
         return None;
@@ -888,6 +898,14 @@ mod tests {
         assert_eq!(people("Hr. Al-Hassan meldet sich"), vec!["Al-Hassan"]);
         assert!(people("Der größte Kunde von Spezstroi ist das Amt.").is_empty());
         assert_eq!(people("Kundin Ana Iwanowa"), vec!["Ana Iwanowa"]);
+        // Role nouns are skipped like titles; one that is also a surname is the name.
+        assert_eq!(
+            people("Sehr geehrter Herr Bürgermeister Meyer,"),
+            vec!["Meyer"]
+        );
+        assert!(people("Sehr geehrter Herr Bürgermeister, vielen Dank.").is_empty());
+        assert!(people("Liebe Frau Ministerin, wir danken Ihnen.").is_empty());
+        assert_eq!(people("Guten Tag Herr Richter,"), vec!["Richter"]);
     }
 
     #[test]
