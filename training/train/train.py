@@ -419,8 +419,9 @@ def main():
             next_eval += a.eval_every * 60
             history.append(run_eval(model, dev_ge, dev_sy, pad_id, step, train_time))
             best = keep_best(a, model, history[-1], best)
-    history.append(run_eval(model, dev_ge, dev_sy, pad_id, step, train_time))
-    best = keep_best(a, model, history[-1], best)
+    if not history or history[-1]["step"] != step:  # the last periodic evaluation may have been at this step
+        history.append(run_eval(model, dev_ge, dev_sy, pad_id, step, train_time))
+        best = keep_best(a, model, history[-1], best)
     if best is not None and best[1] != step:
         model.load_state_dict(best[2])
         print(f"keeping the state of step {best[1]} (score {best[0]:.4f})", flush=True)
