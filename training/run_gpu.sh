@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The distillation recipe, for a session that is lent one GPU (about 8 minutes on an H100/H200).
+# The distillation recipe, for a session that is lent one GPU (estimated 7 minutes on an H200 from the
+# one earlier run of 2026-11: two stages of 2.5 training minutes plus start-up and evaluations; not yet run).
 #
 #   stage A, side by side: NT 12-layer teachers (seeds 1..NT), each keeping its best evaluated state
 #   stage B, side by side: four 6-layer students distilled from the teachers' ensemble (mean
@@ -14,7 +15,7 @@
 #   Choosing states and runs by the held-out GermEval 500 makes them validation data: a number
 #   measured on them afterwards is slightly optimistic.
 #
-# Inputs (IN, default .gpu/ in the repository root, kept out of git by .git/info/exclude; made by
+# Inputs (IN, default .gpu/ in the repository root, git-ignored; made by
 # `training/run_gpu.sh pack` on the training machine): base.q4.npz (training/convert/q4pack.py),
 # config.json of the base, prepared.tar.xz (train/dev files written by training/data/prepare.py).
 # The tokenizer is the shipped model's (models/ampel-ner-de/tokenizer.json), identical to the base's.
@@ -84,6 +85,8 @@ fi
 echo "select: $(date +%T)"
 "$PY" - "$WORK" "$NT" <<'EOF'
 import json, os, sys
+sys.path.insert(0, "training/train")
+from train import selection_score
 work, nt = sys.argv[1], int(sys.argv[2])
 best, rows = None, []
 for run in [f"teacher{i}" for i in range(1, nt + 1)] + ["kd1", "kd2", "kd08", "kdinit"]:
@@ -94,7 +97,7 @@ for run in [f"teacher{i}" for i in range(1, nt + 1)] + ["kd1", "kd2", "kd08", "k
     h = s["history"][-1]
     ge, sy = h["germeval_heldout"], h["synth_dev"]
     micro = lambda t: t.get("micro", {}).get("f1", 0.0)
-    score = micro(ge) + ge.get("PERSON", {}).get("f1", 0.0) + micro(sy)
+    score = selection_score(h)
     line = (f"{run}: steps {s['steps']} ({s['s_per_step'] * 1000:.0f} ms/step), kept step {h['step']}:"
             f" germeval micro {micro(ge):.3f} PER {ge.get('PERSON', {}).get('f1', 0):.3f}"
             f" LOC {ge.get('LOCATION', {}).get('f1', 0):.3f} ORG {ge.get('ORGANIZATION', {}).get('f1', 0):.3f}"

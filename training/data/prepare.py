@@ -36,7 +36,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train"))
 from wordsplit import split_words  # noqa: E402
+from common import spans_from_bio  # noqa: E402  (stdlib only, like this script)
 
 MODEL_LABELS = ["PERSON", "ORGANIZATION", "LOCATION", "ADDRESS", "HEALTH", "SPECIAL_CATEGORY"]
 BIO = ["O"] + [f"{p}-{lab}" for lab in MODEL_LABELS for p in ("B", "I")]
@@ -76,21 +78,6 @@ def resplit(tokens: list[str], tags: list[str]):
             words.append(w)
             labels.append(tag if i == 0 or tag == "O" else "I-" + tag[2:])
     return words, labels
-
-
-def spans_from_bio(labels: list[str]):
-    """Word-index spans [(type, first_word, last_word_exclusive)] (as training/train/common.py)."""
-    spans, cur = [], None
-    for i, lab in enumerate(labels):
-        if lab == "O" or lab.startswith("B-") or cur is None or cur[0] != lab[2:]:
-            if cur:
-                spans.append(tuple(cur))
-            cur = None if lab == "O" else [lab[2:], i, i + 1]
-        else:
-            cur[2] = i + 1
-    if cur:
-        spans.append(tuple(cur))
-    return spans
 
 
 def read_blocks(path: str, newline: str | None = None):

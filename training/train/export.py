@@ -31,7 +31,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from common import encode_words, spans_from_bio, split_words  # noqa: E402
-from model import LABEL2ID, LABELS, BertTagger  # noqa: E402
+from model import LABEL2ID, LABELS, BertTagger, load_checkpoint  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 MAX_LEN = 512
@@ -240,9 +240,7 @@ def main() -> None:
     ap.add_argument("--base", default="/work/train-work/e5-de-hf", help="folder whose tokenizer.json matches the weights")
     ap.add_argument("--out", default=os.path.join(REPO, "models", "ampel-ner-de"))
     a = ap.parse_args()
-    ck = torch.load(a.checkpoint, map_location="cpu", weights_only=False)
-    model = BertTagger(ck["config"])
-    model.load_state_dict(ck["state_dict"])
+    model, ck = load_checkpoint(a.checkpoint)
     sp = os.path.join(os.path.dirname(a.checkpoint), "summary.json")
     if os.path.exists(sp):
         summary = json.load(open(sp))

@@ -118,6 +118,14 @@ class Bert(nn.Module):
         return self.encoder(self.embeddings(ids), mask)
 
 
+def load_checkpoint(path: str):
+    """-> (BertTagger in fp32, the raw checkpoint dict) from a checkpoint.pt written by train.py."""
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    model = BertTagger(ck["config"])
+    model.load_state_dict({k: v.float() for k, v in ck["state_dict"].items()})
+    return model, ck
+
+
 class BertTagger(nn.Module):
     def __init__(self, c, num_labels=len(LABELS)):
         super().__init__()

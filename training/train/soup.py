@@ -28,19 +28,19 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from model import BertTagger, load_base  # noqa: E402
+from model import BertTagger, load_base, load_checkpoint  # noqa: E402
 
 
 def load(path: str):
     """-> (config, fp32 state dict) of a run folder or an exported model folder."""
     ck = os.path.join(path, "checkpoint.pt")
     if os.path.exists(ck):
-        c = torch.load(ck, map_location="cpu", weights_only=False)
-        return c["config"], {k: v.float() for k, v in c["state_dict"].items()}
-    if os.path.exists(os.path.join(path, "model.safetensors")):
+        model, _ = load_checkpoint(ck)
+    elif os.path.exists(os.path.join(path, "model.safetensors")):
         model = load_base(path)
-        return model.config, {k: v.float() for k, v in model.state_dict().items()}
-    raise SystemExit(f"{path}: neither checkpoint.pt nor model.safetensors")
+    else:
+        raise SystemExit(f"{path}: neither checkpoint.pt nor model.safetensors")
+    return model.config, {k: v.float() for k, v in model.state_dict().items()}
 
 
 def main() -> None:
@@ -57,7 +57,7 @@ def main() -> None:
     w = [x / sum(w) for x in w]
     loaded = [load(p) for p in a.inputs]
     cfg, first = loaded[0]
-    for p, (c, sd) in zip(a.inputs[1:], loaded[1:]):
+    for p, (_, sd) in zip(a.inputs[1:], loaded[1:]):
         if sd.keys() != first.keys() or any(sd[k].shape != first[k].shape for k in first):
             raise SystemExit(f"{p}: tensors differ in names or shapes from {a.inputs[0]}")
     soup = {k: sum(wi * sd[k] for wi, (_, sd) in zip(w, loaded)) for k in first}

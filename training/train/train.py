@@ -61,7 +61,7 @@ from torch.nn import functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from common import Scores, encode_words, spans_from_bio, windows  # noqa: E402
-from model import LABEL2ID, LABELS, BertTagger, load_base, toy_config, init_weights  # noqa: E402
+from model import LABEL2ID, LABELS, BertTagger, load_base, load_checkpoint, toy_config, init_weights  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 
@@ -150,7 +150,7 @@ def predict(model, feats, pad_id, bs=32):
 def evaluate(model, feats, pad_id, types=None):
     preds = predict(model, feats, pad_id)
     # re-join windows of the same example
-    gold_by, pred_by = {}, {}
+    gold_by = {}
     ignore = {}
     for f, p in zip(feats, preds):
         gold_by.setdefault(f["id"], []).append((f["w0"], [LABELS[x] for x in f["lab"]], p))
@@ -159,7 +159,6 @@ def evaluate(model, feats, pad_id, types=None):
     for key, parts in gold_by.items():
         parts.sort(key=lambda t: t[0])
         sc.add([g for _, gl, _ in parts for g in gl], [q for _, _, pl in parts for q in pl], ignore[key])
-    del pred_by
     return sc.table(types)
 
 
@@ -288,11 +287,11 @@ def main():
         init_weights(model)
     else:
         model = load_base(a.base, a.layers)
+    if a.teacher and a.augment > 0:
+        raise SystemExit("--teacher precomputes the teachers' targets per training window: not with --augment")
     teachers = []
     for tdir in (a.teacher.split(",") if a.teacher else []):
-        ck = torch.load(os.path.join(tdir, "checkpoint.pt"), map_location="cpu", weights_only=False)
-        t = BertTagger(ck["config"])
-        t.load_state_dict({k: v.float() for k, v in ck["state_dict"].items()})
+        t, ck = load_checkpoint(os.path.join(tdir, "checkpoint.pt"))
         teachers.append(t.eval().requires_grad_(False))
         print(f"teacher: {tdir} ({ck['config']['num_hidden_layers']} layers), kd alpha {a.kd_alpha}, T {a.kd_temp}", flush=True)
     if teachers:
@@ -332,13 +331,9 @@ def main():
     print(f"features: {', '.join(f'{k}={len(v)}' for k, v in sorted(by_src.items()))}; dev germeval={len(dev_ge)} synth={len(dev_sy)}"
           f" ({time.time() - t0:.0f}s)", flush=True)
     if teachers:
-        if a.augment > 0:
-            raise SystemExit("--teacher precomputes the teachers' targets per training window: not with --augment")
         ts = time.time()
         soft_targets(teachers, feats, pad_id, a.kd_temp)
-        for t in teachers:
-            t.cpu()
-        del teachers
+        del teachers, teacher, t  # not needed once the targets are stored (frees their GPU memory)
         print(f"teacher targets for {len(feats)} windows ({time.time() - ts:.0f}s)", flush=True)
 
     mix = {kv.split("=")[0]: float(kv.split("=")[1]) for kv in a.mix.split(",")}
