@@ -182,6 +182,16 @@ impl Analyzer {
                 });
                 hits.extend(model);
             }
+            if opts.rules {
+                // A column header outranks every reader: under "Tarif" or
+                // "Produkt" no cell is a person ("Familie Plus").
+                let cells = self.rules.impersonal_cells(text);
+                if !cells.is_empty() {
+                    hits.retain(|h| {
+                        h.label != Label::Person || !cells.iter().any(|c| c.contains(&h.span))
+                    });
+                }
+            }
             if let Some(want) = &opts.labels {
                 hits.retain(|h| want.contains(&h.label));
             }
@@ -310,6 +320,26 @@ mod tests {
             .iter()
             .map(|e| (text[e.span.start..e.span.end].to_string(), e.label))
             .collect()
+    }
+
+    #[test]
+    fn a_column_header_vetoes_persons_in_its_cells() {
+        let an = Analyzer::rules_only();
+        let opts = AnalyzeOptions::default();
+        let persons = |text: &str| -> Vec<String> {
+            let a = an.analyze(text, &opts).unwrap();
+            labels(&a, text)
+                .into_iter()
+                .filter(|(_, l)| *l == Label::Person)
+                .map(|(t, _)| t)
+                .collect()
+        };
+        // In prose the honorific rule reads "Dr. Oetker" as a person …
+        assert_eq!(persons("Ich habe mit Dr. Oetker gesprochen."), ["Oetker"]);
+        // … under a "Produkt" header it is a product; the customer column
+        // keeps its name.
+        let csv = "Kundin;Produkt\nFrau Jana Wolf;Dr. Oetker Pizza\n";
+        assert_eq!(persons(csv), ["Jana Wolf"]);
     }
 
     #[test]

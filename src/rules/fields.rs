@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 
 use super::ids::is_id_header;
 use super::Detector;
-use crate::types::{Hit, HitKind, Label};
+use crate::types::{Hit, HitKind, Label, Span};
 
 /// Score of a labelled value: the label is explicit, the value unchecked.
 pub(crate) const SCORE_FIELD: f32 = 0.85;
@@ -230,43 +230,105 @@ impl Detector for Fields {
                 }
             }
         }
-        // Tables need a separator; a ',' only counts before a letter (not in
-        // "89,90" or prose ", "). Most texts have none: skip the line pass.
-        let b = text.as_bytes();
-        let maybe_table = text.contains(';')
-            || text.contains('\t')
-            || text.contains('|')
-            || text
-                .match_indices(',')
-                .any(|(i, _)| b.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
-        if !maybe_table {
+        if !may_hold_table(text) {
             return;
         }
-        let mut line_start = 0;
-        for line in text.split('\n') {
-            let start = line_start;
-            line_start += line.len() + 1;
-            for sep in SEPARATORS.iter().copied().filter(|&c| line.contains(c)) {
-                // Prose has ", " and long stretches between separators; a
-                // header has neither. The first such cell rejects the line.
-                let prose = |c: &str| {
-                    c.len() > MAX_HEADER_CELL + 2
-                        || c.trim().len() > MAX_HEADER_CELL
-                        || (sep == ',' && c.starts_with(' '))
-                };
-                if line.split(sep).any(prose) {
-                    continue;
-                }
-                let width = line.split(sep).count();
-                let ctx = HeaderContext::of(line.split(sep));
-                for (index, cell) in line.split(sep).enumerate() {
-                    if let Some(column) = Column::of(cell.trim(), ctx) {
-                        table_column(text, start + line.len(), sep, width, index, column, out);
+        for header in header_rows(text) {
+            let ctx = HeaderContext::of(header.cells.iter());
+            for (index, cell) in header.cells.iter().enumerate() {
+                if let Some(column) = Column::of(cell.trim(), ctx) {
+                    for (start, end) in column_cells(text, &header, index) {
+                        let hit = cell_hit(text, start, end, column.label())
+                            .filter(|h| column.accepts(&text[h.span.start..h.span.end]));
+                        out.extend(hit);
                     }
                 }
             }
         }
     }
+}
+
+/// A line that reads as the header row of a pasted table.
+struct HeaderRow<'t> {
+    /// Byte offset of the line's end (its '\n' or the end of the text).
+    end: usize,
+    /// The separator between its cells.
+    sep: char,
+    /// Its cells, untrimmed.
+    cells: Vec<&'t str>,
+}
+
+/// Every line of `text` that can be a header row, once per separator it
+/// holds: no cell longer than [`MAX_HEADER_CELL`], no prose ", ".
+fn header_rows(text: &str) -> Vec<HeaderRow<'_>> {
+    let mut rows = Vec::new();
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        let start = line_start;
+        line_start += line.len() + 1;
+        for sep in SEPARATORS.iter().copied().filter(|&c| line.contains(c)) {
+            // Prose has ", " and long stretches between separators; a
+            // header has neither. The first such cell rejects the line.
+            let prose = |c: &str| {
+                c.len() > MAX_HEADER_CELL + 2
+                    || c.trim().len() > MAX_HEADER_CELL
+                    || (sep == ',' && c.starts_with(' '))
+            };
+            if line.split(sep).any(prose) {
+                continue;
+            }
+            rows.push(HeaderRow {
+                end: start + line.len(),
+                sep,
+                cells: line.split(sep).collect(),
+            });
+        }
+    }
+    rows
+}
+
+/// Whether `text` may hold a table at all. Tables need a separator; a ','
+/// only counts before a letter (not in "89,90" or prose ", "). Most texts
+/// have none, which saves the line pass.
+fn may_hold_table(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.contains(';')
+        || text.contains('\t')
+        || text.contains('|')
+        || text
+            .match_indices(',')
+            .any(|(i, _)| b.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+}
+
+/// Header cells of columns that never hold a person (`lexicons/columns_impersonal.txt`),
+/// lower-cased, parsed once.
+static IMPERSONAL: LazyLock<Vec<String>> = LazyLock::new(|| {
+    include_str!("lexicons/columns_impersonal.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_lowercase)
+        .collect()
+});
+
+/// Byte ranges of the table cells whose column header names something that
+/// is not a person (`Tarif`, `Produkt`, `Status`, `PLZ` …): a PERSON read
+/// inside one is a misreading ("Familie Plus" under "Tarif"). Rows as for
+/// the table columns of [`Fields`].
+pub(crate) fn impersonal_cells(text: &str) -> Vec<Span> {
+    if !may_hold_table(text) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for header in header_rows(text) {
+        for (index, cell) in header.cells.iter().enumerate() {
+            let lower = cell.trim().trim_matches('"').to_lowercase();
+            if IMPERSONAL.contains(&lower) {
+                out.extend(column_cells(text, &header, index).map(|(s, e)| Span::new(s, e)));
+            }
+        }
+    }
+    out
 }
 
 /// The value of `name: value` / `name = value`, the ':' or '=' at byte `sep`.
@@ -285,40 +347,38 @@ fn key_value(text: &str, sep: usize, label: Label) -> Option<Hit> {
     cell_hit(text, vstart, vend, label).filter(|h| h.span.len() <= MAX_VALUE)
 }
 
-/// The header row ending at byte `header_end` has `width` cells split by
-/// `sep` and names `column` in cell `index`: add that column's cells of the
-/// rows below it that fit the column.
-fn table_column(
-    text: &str,
-    header_end: usize,
-    sep: char,
-    width: usize,
+/// Byte ranges (untrimmed) of cell `index` in the rows below `header`: every
+/// following row with the same number of cells, until a blank line or a row
+/// of another shape.
+fn column_cells<'a>(
+    text: &'a str,
+    header: &HeaderRow<'_>,
     index: usize,
-    column: Column,
-    out: &mut Vec<Hit>,
-) {
-    let mut pos = header_end;
-    while pos < text.len() {
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let (sep, width) = (header.sep, header.cells.len());
+    let mut pos = header.end;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
         let row_start = pos + 1;
         let row_end = text[row_start..]
             .find('\n')
             .map_or(text.len(), |i| row_start + i);
         let row = &text[row_start..row_end];
         if row.trim().is_empty() || row.split(sep).count() != width {
-            break;
+            return None;
         }
+        pos = row_end;
         let mut cell_start = row_start;
         for (i, cell) in row.split(sep).enumerate() {
             if i == index {
-                let hit = cell_hit(text, cell_start, cell_start + cell.len(), column.label())
-                    .filter(|h| column.accepts(&text[h.span.start..h.span.end]));
-                out.extend(hit);
-                break;
+                return Some((cell_start, cell_start + cell.len()));
             }
             cell_start += cell.len() + sep.len_utf8();
         }
-        pos = row_end;
-    }
+        None
+    })
 }
 
 /// A hit for `start..end` trimmed of spaces and quotes, unless it is empty
@@ -436,6 +496,46 @@ mod tests {
             found(commas),
             vec![("KN-2021-05034", IdNumber), ("von Bredow", Person)]
         );
+    }
+
+    fn impersonal(text: &str) -> Vec<&str> {
+        impersonal_cells(text)
+            .iter()
+            .map(|s| text[s.start..s.end].trim())
+            .collect()
+    }
+
+    #[test]
+    fn cells_of_impersonal_columns() {
+        let csv = "Name;Tarif;Status\nJana Wolf;Familie Plus;aktiv\nTim Koch;Öko Klein;gekündigt\n\nTarif: Basis";
+        assert_eq!(
+            impersonal(csv),
+            ["Familie Plus", "Öko Klein", "aktiv", "gekündigt"]
+        );
+        // Header cells are read trimmed and case-insensitively; a row of
+        // another shape ends the table.
+        assert_eq!(
+            impersonal("Kunde\t PRODUKT \nMaria Vogel\tFön Comfort\nEnde"),
+            ["Fön Comfort"]
+        );
+        // Free-text and name columns are not impersonal; prose is no header.
+        assert!(impersonal("Name;Notiz\nJana Wolf;Rückruf von Herrn Klein").is_empty());
+        assert!(impersonal("Der Tarif, den Frau Klein wählte, heißt Plus.").is_empty());
+        assert!(impersonal("").is_empty());
+    }
+
+    #[test]
+    fn every_impersonal_header_is_lower_case_and_single() {
+        let mut seen = std::collections::HashSet::new();
+        let data = include_str!("lexicons/columns_impersonal.txt");
+        for h in data
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            assert!(seen.insert(h), "{h} twice");
+            assert!(!h.contains(char::is_whitespace), "{h}");
+            assert!(!h.chars().any(char::is_uppercase), "{h}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! | `names.rs` | PERSON (honorifics, greetings, signatures, given-name lexicon) |
 //! | `orgs.rs` | ORGANIZATION (legal forms, known names, newspapers), LOCATION (place lexicon) |
 //! | `art9.rs` | HEALTH, SPECIAL_CATEGORY (lexicons with inflections, compounds) |
-//! | `fields.rs` | HEALTH, SPECIAL_CATEGORY values of labelled fields and table columns (`Konfession: rk`) |
+//! | `fields.rs` | HEALTH, SPECIAL_CATEGORY values of labelled fields and table columns (`Konfession: rk`); the cells of columns that hold no person |
 //! | `checksum.rs` | pure validators: mod-97, Luhn, Steuer-ID, … |
 //! | `lexicon.rs` | loading `lexicons/*.txt` into Aho-Corasick automata |
 
@@ -98,6 +98,13 @@ impl RuleSet {
         };
         d.detect(&view, &mut out);
         Some(out)
+    }
+
+    /// Byte ranges of table cells whose column header names something that
+    /// is not a person (`Tarif`, `Produkt`, `Status`, `PLZ` …): a PERSON
+    /// found inside one is a misreading, whoever found it.
+    pub fn impersonal_cells(&self, text: &str) -> Vec<crate::types::Span> {
+        fields::impersonal_cells(text)
     }
 
     /// All raw hits of every rule family, in no particular order. Families
