@@ -1,7 +1,8 @@
 //! Throughput of the rules-only path: `RuleSet::new().detect(text)` over a
 //! realistic ~100 KB German customer-service text (tickets, e-mails with
 //! signatures, CRM notes, numbers of every kind and plenty of prose), then
-//! each rule family alone (`rules_family/<name>`).
+//! each rule family alone (`rules_family/<name>`), and the column-header
+//! veto (`RuleSet::impersonal_cells`) on a ~100 KB pasted CSV export.
 
 use std::hint::black_box;
 
@@ -42,6 +43,28 @@ fn bench_rules(c: &mut Criterion) {
     // The shouted-line check every text pays (nothing here is shouted).
     group.bench_function("shouted_check_100k", |b| {
         b.iter(|| ampel::casing::quiet_function_words(black_box(&text)).len())
+    });
+    group.finish();
+
+    // The analyzer asks every text for cells that hold no person; a CSV
+    // export is the case where that scan does work.
+    let mut csv = String::from("Kundennr;Vorname;Nachname;PLZ;Ort;Tarif;Status\n");
+    let mut n = 0usize;
+    while csv.len() < 100 * 1024 {
+        csv.push_str(&format!(
+            "{:06};Anna;Schulz;04109;Leipzig;Familie Plus;aktiv\n{:06};Mehmet;Özdemir;80331;München;Öko Klein;gekündigt\n",
+            n,
+            n + 1
+        ));
+        n += 2;
+    }
+    let mut group = c.benchmark_group("rules_tables");
+    group.throughput(Throughput::Bytes(csv.len() as u64));
+    group.bench_function("impersonal_cells_100k_csv", |b| {
+        b.iter(|| rules.impersonal_cells(black_box(&csv)).len())
+    });
+    group.bench_function("impersonal_cells_100k_prose", |b| {
+        b.iter(|| rules.impersonal_cells(black_box(&text)).len())
     });
     group.finish();
 
