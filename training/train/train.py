@@ -37,6 +37,11 @@ Evaluation ignores predictions that only hit GermEval OTH/*deriv/*part words (th
 evaluated state with the best validation score (GermEval held-out micro + PER +
 synthetic dev micro) instead of the last one.
 
+--ema D keeps an exponential moving average of the weights (decay D per step,
+torch.optim.swa_utils.AveragedModel) next to the trained ones; at the end it is
+evaluated too and saved as checkpoint_ema.pt, so one run yields both candidates
+(the export stays the plain weights; export.py --checkpoint takes either).
+
 --device cuda (with --bf16 autocast) runs the same recipe on a GPU; see
 training/run_gpu.sh. With both --steps and --minutes the schedule follows whichever
 budget is further used up, so the learning rate always reaches zero.
@@ -263,6 +268,7 @@ def main():
     ap.add_argument("--keep-best", action="store_true",
                     help="save the evaluated state with the best validation score (GermEval held-out micro + PER"
                          " + synthetic dev micro) instead of the last one")
+    ap.add_argument("--ema", type=float, default=0.0, help="also keep an EMA of the weights with this decay per step (0 = off)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--run-dir", default="/work/train-work/run")
     ap.add_argument("--export-dir", default=os.path.join(REPO, "models", "ampel-ner-de"))
@@ -378,6 +384,11 @@ def main():
     history = []
     best = None  # (score, step, state dict on the CPU) with --keep-best
     kd_on = bool(a.teacher)
+    ema = None
+    if a.ema > 0:
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+        ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(a.ema), use_buffers=True)
     model.train()
     while True:
         frac = max(train_time / budget if budget else 0.0, step / a.steps if a.steps else 0.0)
@@ -401,6 +412,8 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        if ema is not None:
+            ema.update_parameters(model)
         train_time += time.time() - ts
         step += 1
         tokens += int(attn.sum())
@@ -431,6 +444,16 @@ def main():
         sd = {k: v.half() for k, v in sd.items()}
     torch.save({"config": cfg, "state_dict": sd, "args": vars(a), "history": history},
                os.path.join(a.run_dir, "checkpoint.pt"))
+    if ema is not None:
+        ema_model = ema.module.eval()
+        h_ema = {**run_eval(ema_model.to(dev), dev_ge, dev_sy, pad_id, step, train_time), "ema": a.ema}
+        ema_model.cpu()
+        esd = ema_model.state_dict()
+        if a.fp16_checkpoint:
+            esd = {k: v.half() for k, v in esd.items()}
+        torch.save({"config": cfg, "state_dict": esd, "args": vars(a), "history": history + [h_ema]},
+                   os.path.join(a.run_dir, "checkpoint_ema.pt"))
+        history.append(h_ema)
     summary = {"args": vars(a), "steps": step, "train_minutes": train_time / 60, "s_per_step": train_time / max(step, 1),
                "pieces_per_s": tokens / max(train_time, 1e-9), "history": history}
     with open(os.path.join(a.run_dir, "summary.json"), "w") as f:
