@@ -863,6 +863,64 @@ async fn full_queue_is_429_and_shutdown_drains_requests_in_flight() {
         .expect("clean shutdown");
 }
 
+#[tokio::test]
+async fn a_timeout_header_sets_a_deadline() {
+    let gate = Gate::new();
+    let mut cfg = ServeConfig::new();
+    cfg.limits.queue_capacity = 2;
+    cfg.limits.max_batch_texts = 1;
+    cfg.hooks.before_batch = Some(gate.hook());
+    let d = Daemon::start(cfg).await;
+
+    // Malformed deadlines are refused before anything is queued.
+    for bad in ["0", "-5", "1.5", "soon", "3600001"] {
+        let r = d
+            .post_with(
+                "/v1/analyze",
+                &[("x-timeout-ms", bad)],
+                &json!({"text": "Hallo"}),
+            )
+            .await;
+        let msg = r.assert_error(StatusCode::BAD_REQUEST, "invalid_argument");
+        assert!(msg.contains("x-timeout-ms"), "{bad}: {msg}");
+    }
+
+    // A is held in the worker; B waits behind it past its 200 ms.
+    let addr = d.addr;
+    let a = tokio::spawn(async move {
+        send(
+            addr,
+            "POST",
+            "/v1/analyze",
+            &[
+                ("content-type", "application/json"),
+                ("x-timeout-ms", "60000"),
+            ],
+            json!({ "text": SPEC_EXAMPLE }).to_string(),
+        )
+        .await
+        .unwrap()
+    });
+    gate.entered().await;
+    let started = std::time::Instant::now();
+    let r = d
+        .post_with(
+            "/v1/redact",
+            &[("x-timeout-ms", "200")],
+            &json!({"text": "Hallo"}),
+        )
+        .await;
+    r.assert_error(StatusCode::GATEWAY_TIMEOUT, "deadline_exceeded");
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // A, with a deadline far away, is answered once the worker runs.
+    gate.open();
+    let r = a.await.unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["ampel"], "RED");
+    d.stop().await;
+}
+
 #[test]
 fn openapi_file_documents_every_route_and_error_code() {
     let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.yaml"))
@@ -892,6 +950,8 @@ fn openapi_file_documents_every_route_and_error_code() {
         "invalid_handle",
         "expired_handle",
         "queue_full",
+        "deadline_exceeded",
+        "x-timeout-ms",
         "unavailable",
         "internal",
     ] {

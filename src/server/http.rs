@@ -22,6 +22,11 @@
 //!   `Content-Type: application/json` (415), which a cross-origin page
 //!   cannot send without a CORS preflight that this server never grants.
 //!
+//! A request may carry `X-Timeout-Ms: <milliseconds>` (1 ms to one hour),
+//! the counterpart of gRPC's `grpc-timeout`: if the analysis has not run
+//! when it passes, the answer is 504 `deadline_exceeded` and the queued job
+//! is skipped. Without the header a request waits as long as it takes.
+//!
 //! Every response carries a strict Content-Security-Policy
 //! (`default-src 'self'`, `frame-ancestors 'none'`), `nosniff`,
 //! `Referrer-Policy: no-referrer`, and API answers are `no-store`. Errors are
@@ -648,22 +653,59 @@ fn with_outcome(mut resp: Response, a: &Analysis) -> Response {
     resp
 }
 
+/// Request header with the caller's deadline in milliseconds, the HTTP
+/// counterpart of gRPC's `grpc-timeout`: a request still waiting for the
+/// worker when it passes is answered 504 `deadline_exceeded`.
+const TIMEOUT_HEADER: &str = "x-timeout-ms";
+
+/// Longest deadline [`TIMEOUT_HEADER`] accepts (one hour).
+const MAX_TIMEOUT_MS: u64 = 3_600_000;
+
+/// The deadline a request's [`TIMEOUT_HEADER`] sets, if it has one: a whole
+/// number of milliseconds from 1 to [`MAX_TIMEOUT_MS`]; anything else is a
+/// 400 `invalid_argument`.
+fn deadline_of(headers: &HeaderMap) -> Result<Option<tokio::time::Instant>, ApiError> {
+    let Some(value) = headers.get(TIMEOUT_HEADER) else {
+        return Ok(None);
+    };
+    let ms = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| (1..=MAX_TIMEOUT_MS).contains(ms))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_argument",
+                format!("{TIMEOUT_HEADER} must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}"),
+            )
+        })?;
+    Ok(Some(
+        tokio::time::Instant::now() + std::time::Duration::from_millis(ms),
+    ))
+}
+
 async fn run_analysis(
     s: &AppState,
+    headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(Option<serde_json::Value>, String, Analysis), ApiError> {
+    let deadline = deadline_of(headers)?;
     let req: AnalyzeBody = parse_body(body, s.engine.limits().max_message_bytes)?;
     let (id, text, opts) = req.split();
     let opts = s.engine.options(opts)?;
-    let (text, a) = s.engine.analyze(text, opts, None).await?;
+    let (text, a) = s.engine.analyze(text, opts, deadline).await?;
     s.engine
         .metrics
         .analysis(a.verdict.ampel, a.entities.iter().map(|e| e.label));
     Ok((id, text, a))
 }
 
-async fn analyze(State(s): State<AppState>, body: Result<Bytes, BytesRejection>) -> Response {
-    match run_analysis(&s, body).await {
+async fn analyze(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    match run_analysis(&s, &headers, body).await {
         Ok((id, text, a)) => {
             with_outcome(Json(AnalyzeReply::new(id, &text, &a)).into_response(), &a)
         }
@@ -671,9 +713,13 @@ async fn analyze(State(s): State<AppState>, body: Result<Bytes, BytesRejection>)
     }
 }
 
-async fn redact(State(s): State<AppState>, body: Result<Bytes, BytesRejection>) -> Response {
+async fn redact(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let res = async {
-        let (id, text, a) = run_analysis(&s, body).await?;
+        let (id, text, a) = run_analysis(&s, &headers, body).await?;
         let sealed = s.engine.seal(&a.redaction.mapping)?;
         Ok::<_, ApiError>((id, text, a, sealed))
     }
