@@ -19,6 +19,11 @@
 //!   - `Vorname`/`Nachname`/`Familienname` (and `Name` beside a `Vorname`
 //!     column): PERSON for cells of letters, spaces, `-`, `'` and `.`.
 //!
+//! The same header scan also names the cells that hold no person
+//! ([`impersonal_cells`]: columns such as `Tarif`, `Produkt`, `Status`,
+//! listed in `lexicons/columns_impersonal.txt`); the analyzer drops any
+//! PERSON found inside one, from the model or a rule.
+//!
 //! The Art. 9 field names live in `lexicons/fields.txt`. Whether such a value
 //! concerns a person is decided later by the policy layer, as for `art9.rs`.
 
