@@ -13,7 +13,7 @@ use crate::model::{ModelInfo, NerModel};
 use crate::policy::{Policy, Verdict};
 use crate::redact::{redact, RedactMode, Redaction};
 use crate::rules::RuleSet;
-use crate::types::{Entity, Hit, HitKind, Label};
+use crate::types::{Entity, Hit, HitKind, Label, Span};
 
 /// Labels where a lexicon hit needs the model's agreement when a model runs.
 /// Only names: given names and surnames are also words ("Koch", "Rose").
@@ -187,9 +187,7 @@ impl Analyzer {
                 // "Produkt" no cell is a person ("Familie Plus").
                 let cells = self.rules.impersonal_cells(text);
                 if !cells.is_empty() {
-                    hits.retain(|h| {
-                        h.label != Label::Person || !cells.iter().any(|c| c.contains(&h.span))
-                    });
+                    hits.retain(|h| h.label != Label::Person || !inside_any(&cells, &h.span));
                 }
             }
             if let Some(want) = &opts.labels {
@@ -218,6 +216,13 @@ impl Analyzer {
             .map(|r| r.unwrap_or_else(|| unreachable!("every input got a result. This is a bug.")))
             .collect()
     }
+}
+
+/// Whether `span` lies inside one of `cells` (sorted by start, disjoint):
+/// only the last cell starting at or before it can hold it.
+fn inside_any(cells: &[Span], span: &Span) -> bool {
+    let i = cells.partition_point(|c| c.start <= span.start);
+    i > 0 && cells[i - 1].contains(span)
 }
 
 /// Model hits, less those that lie inside a longer curated organisation or
@@ -313,13 +318,25 @@ fn fuse_about_people(text: &str, mut hits: Vec<Hit>, policy: &Policy) -> Vec<Ent
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Ampel, Span};
+    use crate::types::Ampel;
 
     fn labels(a: &Analysis, text: &str) -> Vec<(String, Label)> {
         a.entities
             .iter()
             .map(|e| (text[e.span.start..e.span.end].to_string(), e.label))
             .collect()
+    }
+
+    #[test]
+    fn inside_any_finds_the_holding_cell() {
+        let cells = [Span::new(0, 5), Span::new(10, 20), Span::new(30, 31)];
+        assert!(inside_any(&cells, &Span::new(10, 20)));
+        assert!(inside_any(&cells, &Span::new(12, 15)));
+        assert!(inside_any(&cells, &Span::new(0, 1)));
+        assert!(!inside_any(&cells, &Span::new(4, 11)));
+        assert!(!inside_any(&cells, &Span::new(6, 9)));
+        assert!(!inside_any(&cells, &Span::new(25, 40)));
+        assert!(!inside_any(&[], &Span::new(0, 1)));
     }
 
     #[test]

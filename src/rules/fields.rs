@@ -316,21 +316,40 @@ static IMPERSONAL: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether header `cell` names a column that never holds a person: one of
+/// `lexicons/columns_impersonal.txt`, an identifier, postcode or city
+/// column (the headers [`Column::of`] already knows).
+fn is_impersonal_header(cell: &str) -> bool {
+    let lower = cell.trim().trim_matches('"').to_lowercase();
+    IMPERSONAL.contains(&lower)
+        || POSTCODE_HEADERS.contains(&lower.as_str())
+        || CITY_HEADERS.contains(&lower.as_str())
+        || is_id_header(&lower)
+}
+
 /// Byte ranges of the table cells whose column header names something that
 /// is not a person (`Tarif`, `Produkt`, `Status`, `PLZ` …): a PERSON read
 /// inside one is a misreading ("Familie Plus" under "Tarif"). Rows as for
-/// the table columns of [`Fields`].
+/// the table columns of [`Fields`]. Sorted and disjoint (cells that two
+/// readings of a line share are merged), so a caller can binary-search them.
 pub(crate) fn impersonal_cells(text: &str) -> Vec<Span> {
     if !may_hold_table(text) {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut cells = Vec::new();
     for header in header_rows(text) {
         for (index, cell) in header.cells.iter().enumerate() {
-            let lower = cell.trim().trim_matches('"').to_lowercase();
-            if IMPERSONAL.contains(&lower) {
-                out.extend(column_cells(text, &header, index).map(|(s, e)| Span::new(s, e)));
+            if is_impersonal_header(cell) {
+                cells.extend(column_cells(text, &header, index).map(|(s, e)| Span::new(s, e)));
             }
+        }
+    }
+    cells.sort_unstable_by_key(|c| (c.start, c.end));
+    let mut out: Vec<Span> = Vec::with_capacity(cells.len());
+    for c in cells {
+        match out.last_mut() {
+            Some(last) if c.start < last.end => last.end = last.end.max(c.end),
+            _ => out.push(c),
         }
     }
     out
@@ -515,13 +534,19 @@ mod tests {
         let csv = "Name;Tarif;Status\nJana Wolf;Familie Plus;aktiv\nTim Koch;Öko Klein;gekündigt\n\nTarif: Basis";
         assert_eq!(
             impersonal(csv),
-            ["Familie Plus", "Öko Klein", "aktiv", "gekündigt"]
+            ["Familie Plus", "aktiv", "Öko Klein", "gekündigt"]
         );
         // Header cells are read trimmed and case-insensitively; a row of
         // another shape ends the table.
         assert_eq!(
             impersonal("Kunde\t PRODUKT \nMaria Vogel\tFön Comfort\nEnde"),
             ["Fön Comfort"]
+        );
+        // Identifier, postcode and city columns are known without the list;
+        // the spans come sorted.
+        assert_eq!(
+            impersonal("Ort;Name;Kunden-Nr.;PLZ\nLich;Jana Wolf;K-4711;35423"),
+            ["Lich", "K-4711", "35423"]
         );
         // Free-text and name columns are not impersonal; prose is no header.
         assert!(impersonal("Name;Notiz\nJana Wolf;Rückruf von Herrn Klein").is_empty());
