@@ -2,10 +2,15 @@
 //! realistic ~100 KB German customer-service text (tickets, e-mails with
 //! signatures, CRM notes, numbers of every kind and plenty of prose), then
 //! each rule family alone (`rules_family/<name>`), and the column-header
-//! veto (`RuleSet::impersonal_cells`) on a ~100 KB pasted CSV export.
+//! veto (`RuleSet::impersonal_cells`) on a ~100 KB pasted CSV export, and
+//! finally the whole rules-only analysis (rules, fusion, verdict,
+//! redaction) of the largest text the analyzer takes by default, in the
+//! two shapes that once cost quadratic time: a CSV export with thousands of
+//! hits, and one line of diagnoses with no full stop.
 
 use std::hint::black_box;
 
+use ampel::analyzer::{AnalyzeOptions, Analyzer, DEFAULT_MAX_TEXT_BYTES};
 use ampel::rules::RuleSet;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -66,6 +71,36 @@ fn bench_rules(c: &mut Criterion) {
     group.bench_function("impersonal_cells_100k_prose", |b| {
         b.iter(|| rules.impersonal_cells(black_box(&text)).len())
     });
+    group.finish();
+
+    let analyzer = Analyzer::rules_only();
+    let opts = AnalyzeOptions::default();
+    let big = DEFAULT_MAX_TEXT_BYTES - 200;
+    let mut export = String::from("Kundennr;Vorname;Nachname;PLZ;Ort;Tarif;Status\n");
+    let mut n = 0usize;
+    while export.len() < big {
+        export.push_str(&format!(
+            "{:06};Anna;Schulz;04109;Leipzig;Familie Plus;aktiv\n",
+            n
+        ));
+        n += 1;
+    }
+    let mut one_line = String::new();
+    while one_line.len() < big {
+        one_line.push_str("Diabetes bei Frau Weber, Asthma bei Herrn Koch, ");
+    }
+    let mut group = c.benchmark_group("analyze_1mib");
+    group.sample_size(10);
+    for (name, text) in [("csv_export", &export), ("one_line_diagnoses", &one_line)] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                analyzer
+                    .analyze(black_box(text), &opts)
+                    .map(|a| a.entities.len())
+            })
+        });
+    }
     group.finish();
 
     // One family at a time, to see where the time goes.

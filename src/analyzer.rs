@@ -304,14 +304,21 @@ fn fuse_about_people(text: &str, mut hits: Vec<Hit>, policy: &Policy) -> Vec<Ent
         return fuse(hits);
     }
     let fused = fuse(hits.clone());
-    let unrelated: Vec<&Entity> = fused
-        .iter()
-        .filter(|e| e.label.is_art9() && !policy.about_person(text, e, &fused))
+    let unrelated: Vec<Span> = policy
+        .about_nobody(text, &fused)
+        .into_iter()
+        .map(|e| e.span)
         .collect();
     if unrelated.is_empty() {
         return fused;
     }
-    hits.retain(|h| !(h.label.is_art9() && unrelated.iter().any(|e| e.span.overlaps(&h.span))));
+    // Fused entities are sorted and disjoint: the one that can overlap a
+    // hit is the last one starting before the hit ends.
+    let overlaps_unrelated = |h: &Hit| {
+        let k = unrelated.partition_point(|u| u.start < h.span.end);
+        k > 0 && unrelated[k - 1].overlaps(&h.span)
+    };
+    hits.retain(|h| !(h.label.is_art9() && overlaps_unrelated(h)));
     fuse(hits)
 }
 

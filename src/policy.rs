@@ -19,12 +19,13 @@
 //! The thresholds live in a TOML file; [`Policy::default`] is the embedded
 //! `policy.toml`, and `--policy FILE` replaces it.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::{Ampel, Entity, Label, Source};
+use crate::types::{Ampel, Entity, Label, Source, Span};
 
 /// The embedded default policy.
 pub const DEFAULT_POLICY_TOML: &str = include_str!("policy.toml");
@@ -147,12 +148,30 @@ impl Policy {
     /// so generic advice ("Versicherte stellen den Antrag bei ihrer
     /// Pflegekasse") stays general. Company voice ("wir", "unsere") is not a
     /// person.
+    ///
+    /// For many terms in one text use [`Policy::about_nobody`], which looks
+    /// at the whole text once instead of once per term.
     pub fn about_person(&self, text: &str, e: &Entity, entities: &[Entity]) -> bool {
+        self.about_person_in(&People::new(text, entities), e)
+    }
+
+    /// The Art. 9 entities among `entities` that concern nobody (in text
+    /// order): they are no personal data.
+    pub fn about_nobody<'e>(&self, text: &str, entities: &'e [Entity]) -> Vec<&'e Entity> {
+        let people = People::new(text, entities);
+        entities
+            .iter()
+            .filter(|e| e.label.is_art9() && !self.about_person_in(&people, e))
+            .collect()
+    }
+
+    fn about_person_in(&self, people: &People<'_>, e: &Entity) -> bool {
         if !self.art9_requires_person {
             return true;
         }
+        let text = people.text;
         let (s, end) = sentence_around(text, e.span.start, e.span.end);
-        let s = s + speaker_label_len(text, s, end, entities);
+        let s = s + speaker_label_len(text, s, end, people);
         let raw = text.get(s..end).unwrap_or("");
         let sentence = person_cue_words(raw);
         // An animal's illness is no person's health data ("Unser Hund hat
@@ -171,10 +190,7 @@ impl Policy {
         {
             return false;
         }
-        if entities
-            .iter()
-            .any(|o| o.label == Label::Person && o.span.start < end && o.span.end > s)
-        {
+        if people.any_within(s, end) {
             return true;
         }
         if sentence.iter().any(|w| FIRST_PERSON.contains(&w.as_str())) {
@@ -185,11 +201,7 @@ impl Policy {
                 || PERSON_NOUNS.contains(&w.as_str())
                 || is_record_word(w)
         }) || subject_left_out(text, raw, end);
-        third
-            && (entities.iter().any(|o| o.label == Label::Person)
-                || person_cue_words(&without_short_quotes(text))
-                    .iter()
-                    .any(|w| SOMEONE.contains(&w.as_str())))
+        third && (!people.spans.is_empty() || people.someone_addressed())
     }
 
     /// Decide the colour of `text` given its fused entities.
@@ -200,8 +212,9 @@ impl Policy {
         // Art. 9 about a person.
         let mut art9: BTreeMap<Label, usize> = BTreeMap::new();
         let sure = |e: &Entity| e.source != Source::Model || e.score >= self.art9_model_min_score;
+        let people = People::new(text, entities);
         for e in entities.iter().filter(|e| e.label.is_art9() && sure(e)) {
-            if self.about_person(text, e, entities) {
+            if self.about_person_in(&people, e) {
                 *art9.entry(e.label).or_default() += 1;
             }
         }
@@ -543,6 +556,62 @@ const SOMEONE: &[&str] = &[
     "meine",
 ];
 
+/// The people a text names, looked up once per verdict rather than once
+/// per Art. 9 term: a long export with thousands of diagnoses stays linear.
+struct People<'a> {
+    text: &'a str,
+    /// Person spans, sorted by start.
+    spans: Vec<Span>,
+    /// `reach[i]`: the furthest end among `spans[..=i]`.
+    reach: Vec<usize>,
+    /// Whether the text addresses someone ("Herr", "Frau", "Kundin" …);
+    /// found on first use.
+    someone: OnceCell<bool>,
+}
+
+impl<'a> People<'a> {
+    fn new(text: &'a str, entities: &[Entity]) -> Self {
+        let mut spans: Vec<Span> = entities
+            .iter()
+            .filter(|e| e.label == Label::Person)
+            .map(|e| e.span)
+            .collect();
+        spans.sort_unstable();
+        let reach = spans
+            .iter()
+            .scan(0, |far, sp| {
+                *far = sp.end.max(*far);
+                Some(*far)
+            })
+            .collect();
+        People {
+            text,
+            spans,
+            reach,
+            someone: OnceCell::new(),
+        }
+    }
+
+    /// Whether a person span overlaps `[s, end)`.
+    fn any_within(&self, s: usize, end: usize) -> bool {
+        let k = self.spans.partition_point(|sp| sp.start < end);
+        k > 0 && self.reach[k - 1] > s
+    }
+
+    /// Whether `[s, end)` is exactly a person span.
+    fn is_name(&self, s: usize, end: usize) -> bool {
+        self.spans.binary_search(&Span::new(s, end)).is_ok()
+    }
+
+    fn someone_addressed(&self) -> bool {
+        *self.someone.get_or_init(|| {
+            person_cue_words(&without_short_quotes(self.text))
+                .iter()
+                .any(|w| SOMEONE.contains(&w.as_str()))
+        })
+    }
+}
+
 /// Whether the sentence `raw`, ending at byte `end` of `text`, opens with a
 /// capitalised [`NOTE_VERBS`] verb and is no question.
 fn subject_left_out(text: &str, raw: &str, end: usize) -> bool {
@@ -561,7 +630,7 @@ fn subject_left_out(text: &str, raw: &str, end: usize) -> bool {
 /// label says who speaks, not whom the sentence is about: "Kunde: Diabetes
 /// ist eine Volkskrankheit." is a general statement, "Kunde: Ich habe
 /// Diabetes." still says "ich". 0 when there is none.
-fn speaker_label_len(text: &str, s: usize, end: usize, entities: &[Entity]) -> usize {
+fn speaker_label_len(text: &str, s: usize, end: usize, people: &People<'_>) -> usize {
     let raw = text.get(s..end).unwrap_or("");
     let at_line_start = text
         .get(..s)
@@ -575,9 +644,7 @@ fn speaker_label_len(text: &str, s: usize, end: usize, entities: &[Entity]) -> u
     let is_speaker = !label.is_empty()
         && label.chars().all(char::is_alphabetic)
         && (PERSON_NOUNS.contains(&label.to_lowercase().as_str())
-            || entities.iter().any(|o| {
-                o.label == Label::Person && o.span.start == s + lead && o.span.end == s + colon
-            }));
+            || people.is_name(s + lead, s + colon));
     let sentence_words = rest
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphabetic));
@@ -588,21 +655,43 @@ fn speaker_label_len(text: &str, s: usize, end: usize, entities: &[Entity]) -> u
     }
 }
 
-/// Byte range of the sentence (or line) that holds `[start, end)`.
+/// How far a sentence reaches either side of a term, in bytes. Past that
+/// the "sentence" is a list or a one-line export without full stops, and a
+/// cue word so far away says nothing about this term; the cap also keeps a
+/// megabyte on one line from costing a megabyte per term.
+const SENTENCE_REACH: usize = 400;
+
+/// Byte range of the sentence (or line) that holds `[start, end)`, at most
+/// [`SENTENCE_REACH`] bytes either side of it, cut after a space (at the
+/// term when the cut would fall inside a 400-byte "word").
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     // ';' does not end a sentence: it joins clauses in prose and separates
     // the cells of one record in pasted exports ("Anna Weber;Parkinson").
     let is_break = |c: char| matches!(c, '.' | '!' | '?' | '\n');
-    let before = text.get(..start).unwrap_or("");
-    let mut s = 0;
+    let reach = crate::text::snap_to_chars(
+        text,
+        start.saturating_sub(SENTENCE_REACH),
+        end.saturating_add(SENTENCE_REACH),
+    );
+    let (lo, hi) = (reach.start, reach.end);
+    let before = text.get(lo..start).unwrap_or("");
+    let mut s = if lo == 0 {
+        0
+    } else {
+        lo + before.find(' ').map_or(before.len(), |i| i + 1)
+    };
     for (i, c) in before.char_indices().rev() {
-        if is_break(c) && !(c == '.' && dot_continues(&before[..i])) {
-            s = i + c.len_utf8();
+        if is_break(c) && !(c == '.' && dot_continues(&text[..lo + i])) {
+            s = lo + i + c.len_utf8();
             break;
         }
     }
-    let after = text.get(end..).unwrap_or("");
-    let mut e = text.len();
+    let after = text.get(end..hi).unwrap_or("");
+    let mut e = if hi >= text.len() {
+        text.len()
+    } else {
+        end + after.rfind(' ').unwrap_or(0)
+    };
     for (i, c) in after.char_indices() {
         if is_break(c) && !(c == '.' && dot_continues(&text[..end + i])) {
             e = end + i;
@@ -706,6 +795,12 @@ fn count_mail_headers(text: &str) -> usize {
 /// Lines that look like delimited rows (≥ 2 separators) and hold an
 /// identifying entity.
 fn count_identifying_rows(text: &str, entities: &[Entity], identifying: &BTreeSet<Label>) -> usize {
+    let mut spans: Vec<Span> = entities
+        .iter()
+        .filter(|x| identifying.contains(&x.label))
+        .map(|x| x.span)
+        .collect();
+    spans.sort_unstable();
     let mut rows = 0;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -715,9 +810,11 @@ fn count_identifying_rows(text: &str, entities: &[Entity], identifying: &BTreeSe
         if seps < 2 {
             continue;
         }
-        if entities
+        let first = spans.partition_point(|x| x.start < s);
+        if spans[first..]
             .iter()
-            .any(|x| identifying.contains(&x.label) && x.span.start >= s && x.span.end <= e)
+            .take_while(|x| x.start <= e)
+            .any(|x| x.end <= e)
         {
             rows += 1;
         }
@@ -1049,5 +1146,53 @@ mod tests {
             ent(t, "Parkinson", Label::Health),
         ];
         assert_eq!(p.verdict(t, &es).ampel, Ampel::Red);
+    }
+
+    #[test]
+    fn a_sentence_without_full_stops_reaches_400_bytes_each_way() {
+        let p = Policy::default();
+        // "Ich" close by on the same line concerns the term …
+        let near = format!("Ich {}Diabetes ist häufig", "und ".repeat(20));
+        let es = [ent(&near, "Diabetes", Label::Health)];
+        assert!(p.about_person(&near, &es[0], &es));
+        // … 600 bytes away, on a line with no full stop, it does not.
+        let far = format!("Ich {}Diabetes ist häufig", "und ".repeat(150));
+        let es = [ent(&far, "Diabetes", Label::Health)];
+        assert!(!p.about_person(&far, &es[0], &es));
+        // The cut falls on a space, never inside a word or a character.
+        let t = format!("{}Diabetes{}", "ä".repeat(300), " äö".repeat(300));
+        let got = sentence_of(&t, "Diabetes");
+        assert!(got.starts_with("Diabetes"), "{got:?}");
+        assert!(got.ends_with("äö"), "{got:?}");
+        assert!(got.len() <= "Diabetes".len() + 2 * SENTENCE_REACH);
+        let t = format!("Diabetes{} ich", "ö".repeat(400));
+        assert_eq!(sentence_of(&t, "Diabetes"), "Diabetes");
+    }
+
+    #[test]
+    fn rows_are_counted_whatever_order_the_entities_come_in() {
+        let p = Policy::default();
+        let t = "Name;Ort;Tarif\nAnna Weber;Köln;Basis\nPeter Koch;Bonn;Plus\nLea Berg;Ulm;Basis";
+        let mut es = vec![
+            ent(t, "Anna Weber", Label::Person),
+            ent(t, "Peter Koch", Label::Person),
+            ent(t, "Lea Berg", Label::Person),
+        ];
+        let sorted = p.verdict(t, &es);
+        assert!(sorted.reasons.iter().any(|r| r.code == "bulk_rows"));
+        es.reverse();
+        assert_eq!(p.verdict(t, &es), sorted);
+    }
+
+    #[test]
+    fn about_nobody_lists_the_general_terms_only() {
+        let p = Policy::default();
+        let t = "Diabetes ist eine Volkskrankheit. Ich habe Asthma.";
+        let es = [
+            ent(t, "Diabetes", Label::Health),
+            ent(t, "Asthma", Label::Health),
+        ];
+        let nobody: Vec<_> = p.about_nobody(t, &es).iter().map(|e| e.span).collect();
+        assert_eq!(nobody, [es[0].span]);
     }
 }
