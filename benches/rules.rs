@@ -2,7 +2,7 @@
 //! realistic ~100 KB German customer-service text (tickets, e-mails with
 //! signatures, CRM notes, numbers of every kind and plenty of prose), then
 //! each rule family alone (`rules_family/<name>`), and the column-header
-//! veto (`RuleSet::impersonal_cells`) on a ~100 KB pasted CSV export, and
+//! vetoes (`RuleSet::table_vetoes`) on a ~100 KB pasted CSV export, and
 //! finally the whole rules-only analysis (rules, fusion, verdict,
 //! redaction) of the largest text the analyzer takes by default, in the
 //! two shapes that once cost quadratic time: a CSV export with thousands of
@@ -65,11 +65,11 @@ fn bench_rules(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("rules_tables");
     group.throughput(Throughput::Bytes(csv.len() as u64));
-    group.bench_function("impersonal_cells_100k_csv", |b| {
-        b.iter(|| rules.impersonal_cells(black_box(&csv)).len())
+    group.bench_function("table_vetoes_100k_csv", |b| {
+        b.iter(|| rules.table_vetoes(black_box(&csv)).no_person.len())
     });
-    group.bench_function("impersonal_cells_100k_prose", |b| {
-        b.iter(|| rules.impersonal_cells(black_box(&text)).len())
+    group.bench_function("table_vetoes_100k_prose", |b| {
+        b.iter(|| rules.table_vetoes(black_box(&text)).no_person.len())
     });
     group.finish();
 

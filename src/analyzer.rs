@@ -184,11 +184,13 @@ impl Analyzer {
             }
             if opts.rules {
                 // A column header outranks every reader: under "Tarif" or
-                // "Produkt" no cell is a person ("Familie Plus").
-                let cells = self.rules.impersonal_cells(text);
-                if !cells.is_empty() {
-                    hits.retain(|h| h.label != Label::Person || !inside_any(&cells, &h.span));
-                }
+                // "Produkt" no cell is a person ("Familie Plus"), and the
+                // header "Diagnose" itself is no diagnosis.
+                let vetoes = self.rules.table_vetoes(text);
+                hits.retain(|h| {
+                    !inside_any(&vetoes.headers, &h.span)
+                        && (h.label != Label::Person || !inside_any(&vetoes.no_person, &h.span))
+                });
             }
             if let Some(want) = &opts.labels {
                 hits.retain(|h| want.contains(&h.label));
@@ -364,6 +366,26 @@ mod tests {
         // keeps its name.
         let csv = "Kundin;Produkt\nFrau Jana Wolf;Dr. Oetker Pizza\n";
         assert_eq!(persons(csv), ["Jana Wolf"]);
+    }
+
+    #[test]
+    fn a_known_column_header_is_no_entity() {
+        let an = Analyzer::rules_only();
+        let opts = AnalyzeOptions::default();
+        let text = "Patient;Diagnose;Station\nAnna Weber;Diabetes;3\n";
+        let a = an.analyze(text, &opts).unwrap();
+        assert_eq!(
+            labels(&a, text),
+            vec![
+                ("Anna Weber".to_string(), Label::Person),
+                ("Diabetes".to_string(), Label::Health)
+            ]
+        );
+        assert_eq!(
+            a.redaction.text,
+            "Patient;Diagnose;Station\n[PERSON_1];[HEALTH_1];3\n"
+        );
+        assert_eq!(a.verdict.ampel, Ampel::Red);
     }
 
     #[test]

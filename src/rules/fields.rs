@@ -19,10 +19,12 @@
 //!   - `Vorname`/`Nachname`/`Familienname` (and `Name` beside a `Vorname`
 //!     column): PERSON for cells of letters, spaces, `-`, `'` and `.`.
 //!
-//! The same header scan also names the cells that hold no person
-//! ([`impersonal_cells`]: columns such as `Tarif`, `Produkt`, `Status`,
-//! listed in `lexicons/columns_impersonal.txt`); the analyzer drops any
-//! PERSON found inside one, from the model or a rule.
+//! The same header scan also names, for the analyzer ([`table_vetoes`]),
+//! the cells that hold no person (columns such as `Tarif`, `Produkt`,
+//! `Status`, listed in `lexicons/columns_impersonal.txt`): it drops any
+//! PERSON found inside one, from the model or a rule; and the header cells
+//! themselves: it drops any entity found in one (`Diagnose` above a column
+//! of diagnoses is a label, not health data).
 //!
 //! The Art. 9 field names live in `lexicons/fields.txt`. Whether such a value
 //! concerns a person is decided later by the policy layer, as for `art9.rs`.
@@ -255,6 +257,8 @@ impl Detector for Fields {
 
 /// A line that reads as the header row of a pasted table.
 struct HeaderRow<'t> {
+    /// Byte offset of the line's start.
+    start: usize,
     /// Byte offset of the line's end (its '\n' or the end of the text).
     end: usize,
     /// The separator between its cells.
@@ -283,6 +287,7 @@ fn header_rows(text: &str) -> Vec<HeaderRow<'_>> {
                 continue;
             }
             rows.push(HeaderRow {
+                start,
                 end: start + line.len(),
                 sep,
                 cells: line.split(sep).collect(),
@@ -327,26 +332,58 @@ fn is_impersonal_header(cell: &str) -> bool {
         || is_id_header(&lower)
 }
 
-/// Byte ranges of the table cells whose column header names something that
-/// is not a person (`Tarif`, `Produkt`, `Status`, `PLZ` …): a PERSON read
-/// inside one is a misreading ("Familie Plus" under "Tarif"). Rows as for
-/// the table columns of [`Fields`]. Sorted and disjoint (cells that two
-/// readings of a line share are merged), so a caller can binary-search them.
-pub(crate) fn impersonal_cells(text: &str) -> Vec<Span> {
+/// What the header rows of a text's tables rule out. Both lists are sorted
+/// and disjoint, so a caller can binary-search them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableVetoes {
+    /// Cells whose column header names something that is not a person
+    /// (`Tarif`, `Produkt`, `Status`, `PLZ` …): a PERSON read inside one is
+    /// a misreading ("Familie Plus" under "Tarif").
+    pub no_person: Vec<Span>,
+    /// Header cells that name a column ampel knows (`Diagnose`,
+    /// `Nachname`, `Kundennr`, `Tarif` …) above at least one row: a column
+    /// label, never an entity ("Diagnose" is no diagnosis there).
+    pub headers: Vec<Span>,
+}
+
+/// The [`TableVetoes`] of `text`. Rows as for the table columns of
+/// [`Fields`]; cells that two readings of a line share are merged.
+pub(crate) fn table_vetoes(text: &str) -> TableVetoes {
     if !may_hold_table(text) {
-        return Vec::new();
+        return TableVetoes::default();
     }
-    let mut cells = Vec::new();
+    let (mut no_person, mut headers) = (Vec::new(), Vec::new());
     for header in header_rows(text) {
+        let ctx = HeaderContext::of(header.cells.iter());
+        let mut cell_start = header.start;
         for (index, cell) in header.cells.iter().enumerate() {
-            if is_impersonal_header(cell) {
-                cells.extend(column_cells(text, &header, index).map(|(s, e)| Span::new(s, e)));
+            let impersonal = is_impersonal_header(cell);
+            if impersonal || Column::of(cell.trim(), ctx).is_some() {
+                let mut rows = column_cells(text, &header, index).peekable();
+                if rows.peek().is_some() {
+                    let label = cell.trim_start_matches(|c: char| c.is_whitespace() || c == '"');
+                    let s = cell_start + (cell.len() - label.len());
+                    let label = label.trim_end_matches(|c: char| c.is_whitespace() || c == '"');
+                    headers.push(Span::new(s, s + label.len()));
+                }
+                if impersonal {
+                    no_person.extend(rows.map(|(s, e)| Span::new(s, e)));
+                }
             }
+            cell_start += cell.len() + header.sep.len_utf8();
         }
     }
-    cells.sort_unstable_by_key(|c| (c.start, c.end));
-    let mut out: Vec<Span> = Vec::with_capacity(cells.len());
-    for c in cells {
+    TableVetoes {
+        no_person: merged(no_person),
+        headers: merged(headers),
+    }
+}
+
+/// `spans` sorted, overlapping ones merged.
+fn merged(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_unstable();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for c in spans {
         match out.last_mut() {
             Some(last) if c.start < last.end => last.end = last.end.max(c.end),
             _ => out.push(c),
@@ -523,7 +560,8 @@ mod tests {
     }
 
     fn impersonal(text: &str) -> Vec<&str> {
-        impersonal_cells(text)
+        table_vetoes(text)
+            .no_person
             .iter()
             .map(|s| text[s.start..s.end].trim())
             .collect()
@@ -552,6 +590,27 @@ mod tests {
         assert!(impersonal("Name;Notiz\nJana Wolf;Rückruf von Herrn Klein").is_empty());
         assert!(impersonal("Der Tarif, den Frau Klein wählte, heißt Plus.").is_empty());
         assert!(impersonal("").is_empty());
+    }
+
+    #[test]
+    fn known_header_cells_above_rows() {
+        let headers = |text: &str| -> Vec<String> {
+            table_vetoes(text)
+                .headers
+                .iter()
+                .map(|s| text[s.start..s.end].to_string())
+                .collect()
+        };
+        // Art. 9 fields, identifiers, names and impersonal columns are
+        // known, trimmed of spaces and quotes; a free-text column is not.
+        assert_eq!(
+            headers("\"Kundennr\"; Nachname ;Notiz;Diagnose;Tarif\n4711;Wolf;x;Asthma;Basis"),
+            ["Kundennr", "Nachname", "Diagnose", "Tarif"]
+        );
+        // A line with no row of its shape below is no header.
+        assert!(headers("Diagnose;Asthma").is_empty());
+        assert!(headers("Diagnose;Asthma\nEnde").is_empty());
+        assert!(headers("").is_empty());
     }
 
     #[test]

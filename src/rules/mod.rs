@@ -29,6 +29,7 @@ mod contact;
 mod dates;
 mod fields;
 pub(crate) use fields::field_label;
+pub use fields::TableVetoes;
 mod ids;
 mod lexicon;
 mod names;
@@ -100,11 +101,11 @@ impl RuleSet {
         Some(out)
     }
 
-    /// Byte ranges of table cells whose column header names something that
-    /// is not a person (`Tarif`, `Produkt`, `Status`, `PLZ` …): a PERSON
-    /// found inside one is a misreading, whoever found it.
-    pub fn impersonal_cells(&self, text: &str) -> Vec<crate::types::Span> {
-        fields::impersonal_cells(text)
+    /// What the header rows of the tables in `text` rule out, whoever read
+    /// the text: PERSON in cells under `Tarif`, `Produkt`, `PLZ` …, and any
+    /// entity in a header cell that names a known column (`Diagnose`).
+    pub fn table_vetoes(&self, text: &str) -> TableVetoes {
+        fields::table_vetoes(text)
     }
 
     /// All raw hits of every rule family, in no particular order. Families
