@@ -1,8 +1,11 @@
 //! From per-token probabilities to [`Hit`]s: model label → SPEC [`Label`],
 //! sub-tokens → words, BIO(ES) tags → entity spans.
 //!
-//! Aggregation is Hugging Face's "first" strategy: a word takes the label of
-//! its first sub-token that covers visible text. With SentencePiece
+//! Aggregation is Hugging Face's "first" strategy: a word takes the scores of
+//! its first sub-token that covers visible text. The words' labels are the
+//! most probable *valid* BIO sequence (constrained Viterbi, [`best_path`]),
+//! not each word's argmax, and a word whose argmax is personal data by
+//! itself (PERSON, ADDRESS, HEALTH …) keeps that label. With SentencePiece
 //! (Metaspace) a word may start with a bare `▁` piece whose offsets cover the
 //! preceding space or nothing; such pieces never decide. A word's score is
 //! the probability of its winning label, an entity's score the mean over its
@@ -154,7 +157,6 @@ pub fn words(text: &str, tokens: &[Token]) -> Vec<Word> {
 /// Decode words into hits. `probs` holds one row of `tags.len()` floats per
 /// token (row-major); `tags[k]` is the parsed model label `k`.
 pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hit> {
-    let width = tags.len();
     let mut hits = Vec::new();
     // (label, first word, last word, score sum, word count)
     let mut open: Option<(Label, usize, usize, f32, usize)> = None;
@@ -174,9 +176,8 @@ pub fn decode(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Hi
             }
         }
     };
-    for (wi, w) in words.iter().enumerate() {
-        let row = probs.get(w.token * width..(w.token + 1) * width);
-        let (tag, p) = match row.and_then(argmax) {
+    for (wi, choice) in best_path(text, words, probs, tags).into_iter().enumerate() {
+        let (tag, p) = match choice {
             Some((k, p)) => (tags.get(k).copied().unwrap_or(Tag::Outside), p),
             None => (Tag::Outside, 0.0),
         };
@@ -787,6 +788,142 @@ fn named_after_people(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
     out
 }
 
+/// Whether tag `next` may follow tag `prev` (`None`: the first word, or the
+/// first after a line break) in a decoded sequence. An inside tag continues
+/// an open entity of its own label; after no entity, an inside tag of a
+/// [kept label](kept_label) also starts one, as the greedy reading always
+/// did (the model often tags the first word of a name or a diagnosis `I-`),
+/// so the constraint never bridges an `O` word into a person or a
+/// diagnosis.
+fn may_follow(prev: Option<Tag>, next: Tag) -> bool {
+    let Tag::Inside { label, .. } = next else {
+        return true;
+    };
+    match prev {
+        Some(Tag::Begin {
+            label: l,
+            single: false,
+        })
+        | Some(Tag::Inside {
+            label: l,
+            last: false,
+        }) => l == label,
+        _ => kept_label(next).is_some(),
+    }
+}
+
+/// The most probable tag sequence that [may follow](may_follow) itself,
+/// by Viterbi over the words' log-probabilities, with every word of a
+/// [kept label](kept_label) held to that label: per word, the chosen model
+/// label and its probability (`None` where the word has no scores).
+///
+/// Greedy per-word argmax reads "B-LOC I-LOC I-PER" ("der Leipziger Assan
+/// Ouédraogo") as a place "Leipziger Assan" and a person "Ouédraogo", and
+/// "O I-ORG" + "B-ORG" splits "Rhein-Neckar Löwen"; the constrained path
+/// makes one person and one club of them. A line break or a word without
+/// scores starts a new sequence.
+fn best_path(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Option<(usize, f32)>> {
+    let width = tags.len();
+    let rows: Vec<Option<&[f32]>> = words
+        .iter()
+        .map(|w| probs.get(w.token * width..(w.token + 1) * width))
+        .collect();
+    let mut path = vec![None; words.len()];
+    let mut start = 0;
+    while start < words.len() {
+        if rows[start].is_none() {
+            start += 1;
+            continue;
+        }
+        let mut end = start + 1;
+        while end < words.len()
+            && rows[end].is_some()
+            && !line_break_between(text, words, end - 1, end)
+        {
+            end += 1;
+        }
+        viterbi(&rows[start..end], tags, &mut path[start..end]);
+        start = end;
+    }
+    path
+}
+
+fn viterbi(rows: &[Option<&[f32]>], tags: &[Tag], out: &mut [Option<(usize, f32)>]) {
+    let k = tags.len();
+    let ln = |p: f32| {
+        if p.is_nan() {
+            f32::NEG_INFINITY
+        } else {
+            p.max(1e-12).ln()
+        }
+    };
+    let mut score: Vec<f32> = vec![f32::NEG_INFINITY; k];
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let Some(row) = row else { return };
+        let mut next = vec![f32::NEG_INFINITY; k];
+        let mut from = vec![usize::MAX; k];
+        let kept = argmax(row)
+            .and_then(|(j, _)| tags.get(j))
+            .and_then(|t| kept_label(*t));
+        for (j, &tag) in tags.iter().enumerate() {
+            if kept.is_some() && label_of(tag) != kept {
+                continue;
+            }
+            let emit = ln(row.get(j).copied().unwrap_or(0.0));
+            if i == 0 {
+                if may_follow(None, tag) {
+                    next[j] = emit;
+                }
+                continue;
+            }
+            for (q, &prev) in tags.iter().enumerate() {
+                let s = score[q] + emit;
+                if s > next[j] && may_follow(Some(prev), tag) {
+                    next[j] = s;
+                    from[j] = q;
+                }
+            }
+        }
+        if next.iter().all(|s| *s == f32::NEG_INFINITY) {
+            // No valid sequence (a label set without outside or begin tags):
+            // fall back to the words' own best labels.
+            for (o, row) in out.iter_mut().zip(rows) {
+                *o = row.and_then(argmax);
+            }
+            return;
+        }
+        score = next;
+        back.push(from);
+    }
+    let Some((mut j, _)) = argmax(&score) else {
+        return;
+    };
+    for i in (0..rows.len()).rev() {
+        out[i] = rows[i].map(|row| (j, row.get(j).copied().unwrap_or(0.0)));
+        if i > 0 {
+            j = back[i][j];
+            if j == usize::MAX {
+                break;
+            }
+        }
+    }
+}
+
+fn label_of(tag: Tag) -> Option<Label> {
+    match tag {
+        Tag::Outside => None,
+        Tag::Begin { label, .. } | Tag::Inside { label, .. } => Some(label),
+    }
+}
+
+/// The label a word keeps whatever the sequence around it: every label that
+/// is personal data by itself (PERSON, ADDRESS, HEALTH …). Only
+/// organisations and places may be relabelled to repair the BIO structure.
+fn kept_label(tag: Tag) -> Option<Label> {
+    label_of(tag).filter(|l| !matches!(l, Label::Organization | Label::Location))
+}
+
 fn argmax(row: &[f32]) -> Option<(usize, f32)> {
     row.iter()
         .copied()
@@ -1011,11 +1148,11 @@ mod tests {
 
     #[test]
     fn bio_decoding() {
-        let text = "Anna Maria Weber aus Hamburg Nord , Berlin";
+        let text = "Anna Maria Weber aus Hamburg Nord , Otto";
         let (w, p, t) = setup(
             text,
             &[
-                "B-PER", "I-PER", "I-PER", "O", "B-LOC", "I-LOC", "O", "I-LOC",
+                "B-PER", "I-PER", "I-PER", "O", "B-LOC", "I-LOC", "O", "I-PER",
             ],
         );
         let hits = decode(text, &w, &p, &t);
@@ -1024,7 +1161,7 @@ mod tests {
             vec![
                 ("Anna Maria Weber", Label::Person),
                 ("Hamburg Nord", Label::Location),
-                ("Berlin", Label::Location)
+                ("Otto", Label::Person)
             ]
         );
         assert!(hits
@@ -1038,7 +1175,7 @@ mod tests {
         let (w, p, t) = setup(
             text,
             &[
-                "B-PER", "O", "B-PER", "I-PER", "I-LOC", "O", "S-LOC", "B-MISC",
+                "B-PER", "O", "B-PER", "I-PER", "B-LOC", "O", "S-LOC", "B-MISC",
             ],
         );
         let hits = decode(text, &w, &p, &t);
@@ -1056,6 +1193,98 @@ mod tests {
         assert_eq!(
             spans(text, &decode(text, &w, &p, &t)),
             vec![("Anna Weber", Label::Person), ("Otto", Label::Person)]
+        );
+    }
+
+    /// Words with explicit probability rows over `labels`.
+    fn setup_rows(text: &str, labels: &[&str], rows: &[&[f32]]) -> (Vec<Word>, Vec<f32>, Vec<Tag>) {
+        let mut tokens = Vec::new();
+        let mut pos = 0;
+        for (i, w) in text.split(' ').enumerate() {
+            tokens.push(Token {
+                start: pos,
+                end: pos + w.len(),
+                word: Some(i as u32),
+            });
+            pos += w.len() + 1;
+        }
+        let probs = rows.iter().flat_map(|r| r.iter().copied()).collect();
+        let tags = labels.iter().map(|l| parse_tag(l)).collect();
+        (words(text, &tokens), probs, tags)
+    }
+
+    #[test]
+    fn the_decoded_sequence_is_valid_bio_and_keeps_personal_labels() {
+        let labels = [
+            "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-HEALTH", "I-HEALTH",
+        ];
+        //             O    B-PER I-PER B-LOC I-LOC B-ORG I-ORG B-HEA I-HEA
+        let o = [0.9, 0.02, 0.02, 0.02, 0.02, 0.0, 0.0, 0.01, 0.01];
+        // Greedy: place "Leipziger Assan" + person "Ouédraogo". An I-PER
+        // cannot follow a place, and the person keeps its label.
+        let text = "der Leipziger Assan Ouédraogo";
+        let (w, p, t) = setup_rows(
+            text,
+            &labels,
+            &[
+                &o,
+                &[0.4, 0.0, 0.0, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0],
+                &[0.2, 0.3, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0],
+                &[0.0, 0.1, 0.8, 0.0, 0.1, 0.0, 0.0, 0.0, 0.0],
+            ],
+        );
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![
+                ("Leipziger", Label::Location),
+                ("Assan Ouédraogo", Label::Person)
+            ]
+        );
+        // Greedy: O + I-ORG, an organisation "Rose"; the valid path names
+        // the whole "Weißen Rose".
+        let text = "der Weißen Rose";
+        let (w, p, t) = setup_rows(
+            text,
+            &labels,
+            &[
+                &o,
+                &[0.55, 0.0, 0.0, 0.0, 0.0, 0.45, 0.0, 0.0, 0.0],
+                &[0.05, 0.0, 0.0, 0.0, 0.0, 0.05, 0.9, 0.0, 0.0],
+            ],
+        );
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![("Weißen Rose", Label::Organization)]
+        );
+        // A diagnosis tagged I- after an O word starts its own span: the
+        // constraint never bridges "und" into one long, unsure mention.
+        let text = "Diabetes und Asthma";
+        let (w, p, t) = setup_rows(
+            text,
+            &labels,
+            &[
+                &[0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.9, 0.05],
+                &[0.8, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.2],
+                &[0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.7],
+            ],
+        );
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![("Diabetes", Label::Health), ("Asthma", Label::Health)]
+        );
+        // A line break starts a new sequence; rows full of NaN decide nothing.
+        let text = "Anna \nWeber";
+        let (w, p, t) = setup_rows(
+            text,
+            &labels,
+            &[
+                &[f32::NAN; 9],
+                &[0.1, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            ],
+        );
+        assert_eq!(
+            spans(text, &decode(text, &w, &p, &t)),
+            vec![("Weber", Label::Person)]
         );
     }
 
