@@ -242,13 +242,20 @@ impl Detector for Fields {
         }
         for header in header_rows(text) {
             let ctx = HeaderContext::of(header.cells.iter());
-            for (index, cell) in header.cells.iter().enumerate() {
-                if let Some(column) = Column::of(cell.trim(), ctx) {
-                    for (start, end) in column_cells(text, &header, index) {
-                        let hit = cell_hit(text, start, end, column.label())
-                            .filter(|h| column.accepts(&text[h.span.start..h.span.end]));
-                        out.extend(hit);
-                    }
+            let columns: Vec<(usize, Column)> = (header.cells.iter().enumerate())
+                .filter_map(|(index, cell)| Column::of(cell.trim(), ctx).map(|c| (index, c)))
+                .collect();
+            if columns.is_empty() {
+                continue;
+            }
+            for row in rows_below(text, &header) {
+                for &(index, column) in &columns {
+                    let Some(&(start, end)) = row.get(index) else {
+                        continue;
+                    };
+                    let hit = cell_hit(text, start, end, column.label())
+                        .filter(|h| column.accepts(&text[h.span.start..h.span.end]));
+                    out.extend(hit);
                 }
             }
         }
@@ -355,22 +362,33 @@ pub(crate) fn table_vetoes(text: &str) -> TableVetoes {
     let (mut no_person, mut headers) = (Vec::new(), Vec::new());
     for header in header_rows(text) {
         let ctx = HeaderContext::of(header.cells.iter());
+        // (index, header cell's label span, impersonal) of the known columns
+        let mut known = Vec::new();
         let mut cell_start = header.start;
         for (index, cell) in header.cells.iter().enumerate() {
             let impersonal = is_impersonal_header(cell);
             if impersonal || Column::of(cell.trim(), ctx).is_some() {
-                let mut rows = column_cells(text, &header, index).peekable();
-                if rows.peek().is_some() {
-                    let label = cell.trim_start_matches(|c: char| c.is_whitespace() || c == '"');
-                    let s = cell_start + (cell.len() - label.len());
-                    let label = label.trim_end_matches(|c: char| c.is_whitespace() || c == '"');
-                    headers.push(Span::new(s, s + label.len()));
-                }
-                if impersonal {
-                    no_person.extend(rows.map(|(s, e)| Span::new(s, e)));
-                }
+                let label = cell.trim_start_matches(|c: char| c.is_whitespace() || c == '"');
+                let s = cell_start + (cell.len() - label.len());
+                let label = label.trim_end_matches(|c: char| c.is_whitespace() || c == '"');
+                known.push((index, Span::new(s, s + label.len()), impersonal));
             }
             cell_start += cell.len() + header.sep.len_utf8();
+        }
+        if known.is_empty() {
+            continue;
+        }
+        let mut below = false;
+        for row in rows_below(text, &header) {
+            below = true;
+            for &(index, _, impersonal) in &known {
+                if let (true, Some(&(s, e))) = (impersonal, row.get(index)) {
+                    no_person.push(Span::new(s, e));
+                }
+            }
+        }
+        if below {
+            headers.extend(known.iter().map(|&(_, span, _)| span));
         }
     }
     TableVetoes {
@@ -408,14 +426,14 @@ fn key_value(text: &str, sep: usize, label: Label) -> Option<Hit> {
     cell_hit(text, vstart, vend, label).filter(|h| h.span.len() <= MAX_VALUE)
 }
 
-/// Byte ranges (untrimmed) of cell `index` in the rows below `header`: every
+/// Byte ranges (untrimmed) of the cells of each row below `header`: every
 /// following row with the same number of cells, until a blank line or a row
-/// of another shape.
-fn column_cells<'a>(
+/// of another shape. Each row is split once, whatever number of columns
+/// its readers want.
+fn rows_below<'a>(
     text: &'a str,
     header: &HeaderRow<'_>,
-    index: usize,
-) -> impl Iterator<Item = (usize, usize)> + 'a {
+) -> impl Iterator<Item = Vec<(usize, usize)>> + 'a {
     let (sep, width) = (header.sep, header.cells.len());
     let mut pos = header.end;
     std::iter::from_fn(move || {
@@ -423,22 +441,23 @@ fn column_cells<'a>(
             return None;
         }
         let row_start = pos + 1;
-        let row_end = text[row_start..]
-            .find('\n')
-            .map_or(text.len(), |i| row_start + i);
+        let rest = text.get(row_start..)?;
+        let row_end = rest.find('\n').map_or(text.len(), |i| row_start + i);
         let row = &text[row_start..row_end];
-        if row.trim().is_empty() || row.split(sep).count() != width {
+        if row.trim().is_empty() {
+            return None;
+        }
+        let mut cells = Vec::with_capacity(width);
+        let mut cell_start = row_start;
+        for cell in row.split(sep) {
+            cells.push((cell_start, cell_start + cell.len()));
+            cell_start += cell.len() + sep.len_utf8();
+        }
+        if cells.len() != width {
             return None;
         }
         pos = row_end;
-        let mut cell_start = row_start;
-        for (i, cell) in row.split(sep).enumerate() {
-            if i == index {
-                return Some((cell_start, cell_start + cell.len()));
-            }
-            cell_start += cell.len() + sep.len_utf8();
-        }
-        None
+        Some(cells)
     })
 }
 
