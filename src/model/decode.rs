@@ -813,9 +813,10 @@ fn may_follow(prev: Option<Tag>, next: Tag) -> bool {
 }
 
 /// The most probable tag sequence that [may follow](may_follow) itself,
-/// by Viterbi over the words' log-probabilities, with every word of a
-/// [kept label](kept_label) held to that label: per word, the chosen model
-/// label and its probability (`None` where the word has no scores).
+/// by Viterbi over the words' log-probabilities, with every word (that has
+/// a letter or digit) of a [kept label](kept_label) held to that label: per
+/// word, the chosen model label and its probability (`None` where the word
+/// has no scores).
 ///
 /// Greedy per-word argmax reads "B-LOC I-LOC I-PER" ("der Leipziger Assan
 /// Ouédraogo") as a place "Leipziger Assan" and a person "Ouédraogo", and
@@ -827,6 +828,16 @@ fn best_path(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Opt
     let rows: Vec<Option<&[f32]>> = words
         .iter()
         .map(|w| probs.get(w.token * width..(w.token + 1) * width))
+        .collect();
+    // Only words with a letter or digit keep their label: punctuation holds
+    // no personal data, and a "." tagged I-PER must not pull the word
+    // before it into a name ("HS.:").
+    let wordy: Vec<bool> = words
+        .iter()
+        .map(|w| {
+            text.get(w.span.start..w.span.end)
+                .is_some_and(|s| s.chars().any(char::is_alphanumeric))
+        })
         .collect();
     let mut path = vec![None; words.len()];
     let mut start = 0;
@@ -842,13 +853,23 @@ fn best_path(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Opt
         {
             end += 1;
         }
-        viterbi(&rows[start..end], tags, &mut path[start..end]);
+        viterbi(
+            &rows[start..end],
+            &wordy[start..end],
+            tags,
+            &mut path[start..end],
+        );
         start = end;
     }
     path
 }
 
-fn viterbi(rows: &[Option<&[f32]>], tags: &[Tag], out: &mut [Option<(usize, f32)>]) {
+fn viterbi(
+    rows: &[Option<&[f32]>],
+    wordy: &[bool],
+    tags: &[Tag],
+    out: &mut [Option<(usize, f32)>],
+) {
     let k = tags.len();
     let ln = |p: f32| {
         if p.is_nan() {
@@ -865,7 +886,8 @@ fn viterbi(rows: &[Option<&[f32]>], tags: &[Tag], out: &mut [Option<(usize, f32)
         let mut from = vec![usize::MAX; k];
         let kept = argmax(row)
             .and_then(|(j, _)| tags.get(j))
-            .and_then(|t| kept_label(*t));
+            .and_then(|t| kept_label(*t))
+            .filter(|_| wordy.get(i).copied().unwrap_or(false));
         for (j, &tag) in tags.iter().enumerate() {
             if kept.is_some() && label_of(tag) != kept {
                 continue;
@@ -1272,6 +1294,25 @@ mod tests {
             spans(text, &decode(text, &w, &p, &t)),
             vec![("Diabetes", Label::Health), ("Asthma", Label::Health)]
         );
+        // Punctuation keeps no label: a "." tagged I-PER after a place is
+        // not forced into a zero-probability B-PER, which would halve the
+        // score of the person after it.
+        let text = "Berlin . Weber";
+        let (w, p, t) = setup_rows(
+            text,
+            &labels,
+            &[
+                &[0.1, 0.0, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0],
+                &[0.1, 0.0, 0.5, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0],
+                &[0.05, 0.05, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            ],
+        );
+        let hits = decode(text, &w, &p, &t);
+        assert_eq!(
+            spans(text, &hits),
+            vec![("Berlin", Label::Location), ("Weber", Label::Person)]
+        );
+        assert!(hits[1].score > 0.85, "{}", hits[1].score);
         // A line break starts a new sequence; rows full of NaN decide nothing.
         let text = "Anna \nWeber";
         let (w, p, t) = setup_rows(
