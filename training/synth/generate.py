@@ -769,11 +769,75 @@ class Gen:
             t += " " + self.negative()
         return t, "news", False
 
+    # -- people in news-style prose (GermEval's domain): surnames alone at the
+    # start of a sentence, genitives, roles and nationalities before names
+    NEWS_ROLES = {"m": ["Trainer", "Bürgermeister", "Ministerpräsident", "Sprecher", "Vorstandschef",
+                        "Regisseur", "Schauspieler", "Stürmer", "Torhüter", "Kapitän", "Staatsanwalt",
+                        "Bischof", "Professor", "Präsident", "Architekt", "Komponist", "Physiker", "Landrat"],
+                  "f": ["Bürgermeisterin", "Ministerin", "Sprecherin", "Geschäftsführerin", "Autorin",
+                        "Sängerin", "Richterin", "Forscherin", "Malerin", "Trainerin", "Präsidentin",
+                        "Kapitänin", "Professorin", "Landrätin"]}
+    NEWS_NATIONALITIES = ["Der Franzose", "Die Italienerin", "Der Pole", "Die Türkin", "Der Österreicher",
+                          "Die Schweizerin", "Der Brasilianer", "Die Japanerin", "Der Inder",
+                          "Die Kanadierin", "Der Schwede", "Der Ukrainer", "Die Griechin",
+                          "Der Vietnamese", "Der Marokkaner", "Die Kroatin", "Der Rumäne"]
+    NEWS_CITY_ADJ = ["Berliner", "Hamburger", "Münchner", "Kölner", "Frankfurter", "Stuttgarter",
+                     "Leipziger", "Dresdner", "Bremer", "Nürnberger", "Wiener", "Grazer", "Salzburger",
+                     "Zürcher", "Basler", "Berner", "Dortmunder", "Bochumer", "Freiburger", "Mainzer",
+                     "Augsburger", "Kieler", "Rostocker", "Linzer"]
+    NEWS_GEN_NOUNS = ["Nachfolger", "Rücktritt", "Vertrag", "Wechsel", "Rede", "Roman", "Biografie",
+                      "Forschung", "Entscheidung", "Amtszeit", "Karriere", "Vorschlag", "Ausstellung",
+                      "Kritik", "Buch", "Partei", "Mannschaft", "Verteidiger", "Anwältin", "Familie"]
+    NEWS_SAID = ["sagte", "erklärte", "betonte", "kündigte an", "räumte ein", "widersprach"]
+
+    def doc_people_news(self):
+        p1, p2, p3 = self.person(), self.person(), self.person()
+        if self.p(0.3):  # surnames that are also nouns, alone at a sentence start
+            p1["last"] = self.c(L.NOUN_SURNAMES)
+        full = lambda q: m(f"{q['first']} {q['last']}", "PERSON")
+        last = lambda q: m(q["last"], "PERSON")
+
+        def gen(q, whole=False):
+            name = f"{q['first']} {q['last']}" if whole else q["last"]
+            return m(name + ("'" if name[-1] in "sxzß" else "s"), "PERSON")
+        role, year = self.c(self.NEWS_ROLES[p1["g"]]), self.r.randint(1950, 2024)
+        der, neuer = ("Die", "neue") if p1["g"] == "f" else ("Der", "neuer")
+        said = self.c(self.NEWS_SAID)
+        first = self.c([
+            f"{full(p1)} ist {neuer} {role} bei {m(self.org(), 'ORGANIZATION')}.",
+            f"{self.c(self.NEWS_NATIONALITIES)} {full(p1)} gewann {self.c(['das Finale', 'den Titel', 'die Wahl', 'das Rennen'])} in {self.location()}.",
+            f"{der} {self.c(self.NEWS_CITY_ADJ)} {role} {full(p1)} wurde {year} in {self.location()} geboren.",
+            f"Neu im Team sind der {self.c(self.NEWS_CITY_ADJ)} {full(p1)} und {full(p2)}.",
+            f"{gen(p1, self.p(0.3))} {self.c(self.NEWS_GEN_NOUNS)} sorgte im Jahr {year} für Aufsehen.",
+            f"Die Ausstellung in {self.location()} zeigt Werke von {last(p1)}, {last(p2)} und {full(p3)}.",
+            f"Laut {role} {last(p1)} soll das Projekt bis {year} abgeschlossen sein.",
+            f"Mit {full(p1)} verliert {m(self.org(), 'ORGANIZATION')} eine wichtige Stimme.",
+            f"Im Finale traf {full(p1)} auf {full(p2)} aus {self.location()}.",
+            f"{full(p1)} ({self.r.randint(19, 80)}) übernimmt das Amt von {full(p2)}.",
+        ])
+        second = self.c([
+            f"{last(p1)} {said}, man werde die Entscheidung prüfen.",
+            f"„Wir haben viel erreicht“, {said.split()[0]} {last(p1)}.",
+            f"{last(p1)} hatte zuvor für {m(self.org(), 'ORGANIZATION')} gearbeitet.",
+            f"{gen(p1)} {self.c(self.NEWS_GEN_NOUNS)} gilt als {self.c(['offen', 'sicher', 'umstritten', 'beendet'])}.",
+            f"Auch {last(p2)} {said}, der Schritt sei überfällig.",
+            f"{last(p1)} und {last(p2)} kennen sich seit {year}.",
+            f"Zuvor war {last(p1)} {self.c(['Sprecher', 'Leiter', 'Mitglied'])} von {m(self.org(), 'ORGANIZATION')}.",
+            "",
+        ])
+        t = first + (" " + second if second else "")
+        if self.p(0.2):
+            t += " " + self.c(L.NOUN_USES)
+        return t, "people_news", False
+
     KINDS = [("email", 18), ("reply", 8), ("ticket", 14), ("chat", 9), ("crm", 12), ("call", 7), ("review", 7),
              ("complaint", 5), ("thread", 6), ("csv", 5), ("hr", 3), ("green", 8)]
 
     def document(self, doc_id: str) -> dict:
         kind = self.r.choices([k for k, _ in self.KINDS], [w for _, w in self.KINDS])[0]
+        return self.document_of(kind, doc_id)
+
+    def document_of(self, kind: str, doc_id: str) -> dict:
         res = getattr(self, f"doc_{kind}")()
         markup, kind, multi = res[0], res[1], res[2]
         case = res[3] if len(res) > 3 else None
@@ -820,6 +884,8 @@ def main() -> None:
     ap.add_argument("--train", type=int, default=6000)
     ap.add_argument("--dev", type=int, default=500)
     ap.add_argument("--heldout", type=int, default=500)
+    ap.add_argument("--news", type=int, default=0,
+                    help="append N news-style documents about people to train (own seed: --seed + 7000)")
     ap.add_argument("--sample", help="write only a small sample to this path")
     ap.add_argument("--n", type=int, default=50, help="sample size")
     a = ap.parse_args()
@@ -830,6 +896,16 @@ def main() -> None:
     for name, n, seed in [("train", a.train, a.seed), ("dev", a.dev, a.seed + 1000), ("heldout", a.heldout, a.seed + 2000)]:
         write_split(os.path.join(a.out, f"{name}.jsonl"), n, seed, f"synth-{name}", os.path.join(a.out, f"{name}.txt"))
         print(f"wrote {n} docs to {a.out}/{name}.jsonl", file=sys.stderr)
+    if a.news:
+        # a separate seeded stream, appended: the other documents stay byte-identical
+        g = Gen(a.seed + 7000)
+        with open(os.path.join(a.out, "train.jsonl"), "a", encoding="utf-8") as f, \
+                open(os.path.join(a.out, "train.txt"), "a", encoding="utf-8") as txt:
+            for i in range(a.news):
+                d = g.document_of("people_news", f"synth-news-{i:05d}")
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
+                txt.write(d["text"] + "\n\n")
+        print(f"appended {a.news} people-in-the-news docs to {a.out}/train.jsonl", file=sys.stderr)
 
 
 if __name__ == "__main__":
