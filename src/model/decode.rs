@@ -1140,17 +1140,7 @@ mod tests {
             "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC", "E-PER", "S-LOC",
         ];
         let parsed: Vec<Tag> = labels.iter().map(|l| parse_tag(l)).collect();
-        let mut tokens = Vec::new();
-        let mut pos = 0;
-        for (i, w) in text.split(' ').enumerate() {
-            tokens.push(Token {
-                start: pos,
-                end: pos + w.len(),
-                word: Some(i as u32),
-            });
-            pos += w.len() + 1;
-        }
-        let ws = words(text, &tokens);
+        let ws = space_words(text);
         let mut probs = Vec::new();
         for t in tags {
             let k = labels.iter().position(|l| l == t).unwrap();
@@ -1218,8 +1208,8 @@ mod tests {
         );
     }
 
-    /// Words with explicit probability rows over `labels`.
-    fn setup_rows(text: &str, labels: &[&str], rows: &[&[f32]]) -> (Vec<Word>, Vec<f32>, Vec<Tag>) {
+    /// One token per space-separated word of `text`.
+    fn space_words(text: &str) -> Vec<Word> {
         let mut tokens = Vec::new();
         let mut pos = 0;
         for (i, w) in text.split(' ').enumerate() {
@@ -1230,9 +1220,14 @@ mod tests {
             });
             pos += w.len() + 1;
         }
+        words(text, &tokens)
+    }
+
+    /// Words with explicit probability rows over `labels`.
+    fn setup_rows(text: &str, labels: &[&str], rows: &[&[f32]]) -> (Vec<Word>, Vec<f32>, Vec<Tag>) {
         let probs = rows.iter().flat_map(|r| r.iter().copied()).collect();
         let tags = labels.iter().map(|l| parse_tag(l)).collect();
-        (words(text, &tokens), probs, tags)
+        (space_words(text), probs, tags)
     }
 
     #[test]
