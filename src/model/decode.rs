@@ -1223,105 +1223,93 @@ mod tests {
         words(text, &tokens)
     }
 
-    /// Words with explicit probability rows over `labels`.
-    fn setup_rows(text: &str, labels: &[&str], rows: &[&[f32]]) -> (Vec<Word>, Vec<f32>, Vec<Tag>) {
-        let probs = rows.iter().flat_map(|r| r.iter().copied()).collect();
-        let tags = labels.iter().map(|l| parse_tag(l)).collect();
-        (space_words(text), probs, tags)
-    }
-
     #[test]
     fn the_decoded_sequence_is_valid_bio_and_keeps_personal_labels() {
         let labels = [
             "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-HEALTH", "I-HEALTH",
+        ]
+        .map(parse_tag);
+        //                          O    B-PER I-PER B-LOC I-LOC B-ORG I-ORG B-HEA I-HEA
+        const OUT: [f32; 9] = [0.9, 0.02, 0.02, 0.02, 0.02, 0.0, 0.0, 0.01, 0.01];
+        // (text, rows, entities, lowest entity score)
+        type Case = (
+            &'static str,
+            &'static [[f32; 9]],
+            &'static [(&'static str, Label)],
+            f32,
+        );
+        let cases: [Case; 5] = [
+            // Greedy: place "Leipziger Assan" + person "Ouédraogo". An I-PER
+            // cannot follow a place, and the person keeps its label.
+            (
+                "der Leipziger Assan Ouédraogo",
+                &[
+                    OUT,
+                    [0.4, 0.0, 0.0, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0],
+                    [0.2, 0.3, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0],
+                    [0.0, 0.1, 0.8, 0.0, 0.1, 0.0, 0.0, 0.0, 0.0],
+                ],
+                &[
+                    ("Leipziger", Label::Location),
+                    ("Assan Ouédraogo", Label::Person),
+                ],
+                0.5,
+            ),
+            // Greedy: O + I-ORG, an organisation "Rose"; the valid path names
+            // the whole "Weißen Rose".
+            (
+                "der Weißen Rose",
+                &[
+                    OUT,
+                    [0.55, 0.0, 0.0, 0.0, 0.0, 0.45, 0.0, 0.0, 0.0],
+                    [0.05, 0.0, 0.0, 0.0, 0.0, 0.05, 0.9, 0.0, 0.0],
+                ],
+                &[("Weißen Rose", Label::Organization)],
+                0.5,
+            ),
+            // A diagnosis tagged I- after an O word starts its own span: the
+            // constraint never bridges "und" into one long, unsure mention.
+            (
+                "Diabetes und Asthma",
+                &[
+                    [0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.9, 0.05],
+                    [0.8, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.2],
+                    [0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.7],
+                ],
+                &[("Diabetes", Label::Health), ("Asthma", Label::Health)],
+                0.5,
+            ),
+            // Punctuation keeps no label: a "." tagged I-PER after a place is
+            // not forced into a zero-probability B-PER (which would also
+            // halve the score of the person after it; checked below).
+            (
+                "Berlin . Weber",
+                &[
+                    [0.1, 0.0, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0],
+                    [0.1, 0.0, 0.5, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0],
+                    [0.05, 0.05, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                ],
+                &[("Berlin", Label::Location), ("Weber", Label::Person)],
+                0.85,
+            ),
+            // A line break starts a new sequence; a row of NaN decides nothing.
+            (
+                "Anna \nWeber",
+                &[[f32::NAN; 9], [0.1, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]],
+                &[("Weber", Label::Person)],
+                0.85,
+            ),
         ];
-        //             O    B-PER I-PER B-LOC I-LOC B-ORG I-ORG B-HEA I-HEA
-        let o = [0.9, 0.02, 0.02, 0.02, 0.02, 0.0, 0.0, 0.01, 0.01];
-        // Greedy: place "Leipziger Assan" + person "Ouédraogo". An I-PER
-        // cannot follow a place, and the person keeps its label.
-        let text = "der Leipziger Assan Ouédraogo";
-        let (w, p, t) = setup_rows(
-            text,
-            &labels,
-            &[
-                &o,
-                &[0.4, 0.0, 0.0, 0.6, 0.0, 0.0, 0.0, 0.0, 0.0],
-                &[0.2, 0.3, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0],
-                &[0.0, 0.1, 0.8, 0.0, 0.1, 0.0, 0.0, 0.0, 0.0],
-            ],
-        );
-        assert_eq!(
-            spans(text, &decode(text, &w, &p, &t)),
-            vec![
-                ("Leipziger", Label::Location),
-                ("Assan Ouédraogo", Label::Person)
-            ]
-        );
-        // Greedy: O + I-ORG, an organisation "Rose"; the valid path names
-        // the whole "Weißen Rose".
-        let text = "der Weißen Rose";
-        let (w, p, t) = setup_rows(
-            text,
-            &labels,
-            &[
-                &o,
-                &[0.55, 0.0, 0.0, 0.0, 0.0, 0.45, 0.0, 0.0, 0.0],
-                &[0.05, 0.0, 0.0, 0.0, 0.0, 0.05, 0.9, 0.0, 0.0],
-            ],
-        );
-        assert_eq!(
-            spans(text, &decode(text, &w, &p, &t)),
-            vec![("Weißen Rose", Label::Organization)]
-        );
-        // A diagnosis tagged I- after an O word starts its own span: the
-        // constraint never bridges "und" into one long, unsure mention.
-        let text = "Diabetes und Asthma";
-        let (w, p, t) = setup_rows(
-            text,
-            &labels,
-            &[
-                &[0.05, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.9, 0.05],
-                &[0.8, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.2],
-                &[0.2, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.7],
-            ],
-        );
-        assert_eq!(
-            spans(text, &decode(text, &w, &p, &t)),
-            vec![("Diabetes", Label::Health), ("Asthma", Label::Health)]
-        );
-        // Punctuation keeps no label: a "." tagged I-PER after a place is
-        // not forced into a zero-probability B-PER, which would halve the
-        // score of the person after it.
-        let text = "Berlin . Weber";
-        let (w, p, t) = setup_rows(
-            text,
-            &labels,
-            &[
-                &[0.1, 0.0, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0],
-                &[0.1, 0.0, 0.5, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0],
-                &[0.05, 0.05, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-            ],
-        );
-        let hits = decode(text, &w, &p, &t);
-        assert_eq!(
-            spans(text, &hits),
-            vec![("Berlin", Label::Location), ("Weber", Label::Person)]
-        );
-        assert!(hits[1].score > 0.85, "{}", hits[1].score);
-        // A line break starts a new sequence; rows full of NaN decide nothing.
-        let text = "Anna \nWeber";
-        let (w, p, t) = setup_rows(
-            text,
-            &labels,
-            &[
-                &[f32::NAN; 9],
-                &[0.1, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-            ],
-        );
-        assert_eq!(
-            spans(text, &decode(text, &w, &p, &t)),
-            vec![("Weber", Label::Person)]
-        );
+        for (text, rows, want, min_score) in cases {
+            let probs: Vec<f32> = rows.iter().flatten().copied().collect();
+            let hits = decode(text, &space_words(text), &probs, &labels);
+            assert_eq!(spans(text, &hits), want.to_vec(), "{text}");
+            assert!(
+                hits.iter().all(|h| h.score >= min_score),
+                "{text}: {:?}",
+                hits.iter().map(|h| h.score).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
