@@ -192,6 +192,10 @@ impl Analyzer {
                         && (h.label != Label::Person || !inside_any(&vetoes.no_person, &h.span))
                 });
             }
+            if opts.rules {
+                let again = repeated_names(text, &hits);
+                hits.extend(again);
+            }
             if let Some(want) = &opts.labels {
                 hits.retain(|h| want.contains(&h.label));
             }
@@ -218,6 +222,103 @@ impl Analyzer {
             .map(|r| r.unwrap_or_else(|| unreachable!("every input got a result. This is a bug.")))
             .collect()
     }
+}
+
+/// Words before which a capitalised word is a noun, not a name ("der
+/// Vogel", "einen Koch", "unser Koch").
+const DETERMINERS: &[&str] = &[
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+    "kein", "keine", "keinen", "jeder", "jede", "jedes", "dieser", "diese", "dieses", "diesen",
+    "mein", "meine", "meinen", "meinem", "meiner", "dein", "deine", "sein", "seine", "seinen",
+    "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "unseren",
+    "unserem", "unserer", "euer", "eure", "welcher", "welche", "welches",
+];
+
+/// At most this many distinct names are looked for again in one text.
+const MAX_REPEATED_NAMES: usize = 64;
+
+/// Score of a name found again (a weak hit: it only fills a gap).
+const SCORE_REPEATED_NAME: f32 = 0.7;
+
+/// A name that a text already gives a person stands for that person
+/// wherever else it appears alone: the last word of every PERSON hit
+/// ("Anna Vogel" → "Vogel"), also in the genitive ("Vogels Vertrag",
+/// "Weiß' Vertrag"), capitalised as written, as a whole word, covered by no
+/// other hit and after no article ("der Vogel" is the bird). Without this,
+/// redacting "Anna Vogel" would leave "Vogels" in the text.
+fn repeated_names(text: &str, hits: &[Hit]) -> Vec<Hit> {
+    let mut names: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.label == Label::Person)
+        .filter_map(|h| text.get(h.span.start..h.span.end))
+        .filter_map(|name| name.rsplit([' ', '\n', '\t']).next())
+        .filter(|w| {
+            w.chars().count() >= 3
+                && w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.truncate(MAX_REPEATED_NAMES);
+    if names.is_empty() {
+        return Vec::new();
+    }
+    // Spans sorted by start with the running maximum of their ends: a span
+    // overlaps one of them iff some span starting before its end reaches
+    // past its start.
+    let mut taken: Vec<Span> = hits.iter().map(|h| h.span).collect();
+    taken.sort_unstable();
+    let reach: Vec<usize> = taken
+        .iter()
+        .scan(0, |max, s| {
+            *max = (*max).max(s.end);
+            Some(*max)
+        })
+        .collect();
+    let covered = |span: &Span| {
+        let k = taken.partition_point(|s| s.start < span.end);
+        k > 0 && reach[k - 1] > span.start
+    };
+    // Whole words never overlap each other, so the names found need no
+    // check against one another.
+    let mut found: Vec<Hit> = Vec::new();
+    for name in names {
+        for (at, _) in text.match_indices(name) {
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '-') {
+                continue;
+            }
+            let rest = &text[at + name.len()..];
+            let tail = match rest.chars().next() {
+                Some('s') if !name.ends_with(['s', 'x', 'z', 'ß']) => 1,
+                Some('\'') if name.ends_with(['s', 'x', 'z', 'ß']) => 1,
+                _ => 0,
+            };
+            if rest[tail..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-')
+            {
+                continue;
+            }
+            let span = Span::new(at, at + name.len() + tail);
+            let previous = text[..at].trim_end().rsplit(char::is_whitespace).next();
+            if previous.is_some_and(|w| DETERMINERS.contains(&w.to_lowercase().as_str()))
+                || covered(&span)
+            {
+                continue;
+            }
+            found.push(Hit::new(
+                span.start,
+                span.end,
+                Label::Person,
+                SCORE_REPEATED_NAME,
+                HitKind::Lexicon,
+            ));
+        }
+    }
+    found
 }
 
 /// Whether `span` lies inside one of `cells` (sorted by start, disjoint):
@@ -334,6 +435,29 @@ mod tests {
             .iter()
             .map(|e| (text[e.span.start..e.span.end].to_string(), e.label))
             .collect()
+    }
+
+    #[test]
+    fn a_name_found_once_is_found_again_alone_and_in_the_genitive() {
+        let text = "Gestern rief Anna Vogel an. Vogels Vertrag läuft aus, Vogel zieht um. \
+                    Der Vogel singt, unser Vogel auch. Vogelhaus, Vogel-Schutz, AVogel. \
+                    Herr Weiß schrieb: Weiß' Vertrag, Weißs Brief.";
+        // "Anna Vogel" read by the model, "Weiß" after "Herr" by the rules.
+        let person = |needle: &str, len: usize, kind: HitKind| {
+            let s = text.find(needle).unwrap();
+            Hit::new(s, s + len, Label::Person, 0.9, kind)
+        };
+        let hits = vec![
+            person("Anna Vogel", "Anna Vogel".len(), HitKind::Model),
+            person("Weiß schrieb", "Weiß".len(), HitKind::Pattern),
+        ];
+        let found: Vec<&str> = repeated_names(text, &hits)
+            .iter()
+            .map(|h| &text[h.span.start..h.span.end])
+            .collect();
+        assert_eq!(found, vec!["Vogels", "Vogel", "Weiß'"]);
+        // No person named, no name to look for.
+        assert!(repeated_names("Vogel und Koch.", &[]).is_empty());
     }
 
     #[test]
