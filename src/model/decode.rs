@@ -830,8 +830,8 @@ fn best_path(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Opt
         .map(|w| probs.get(w.token * width..(w.token + 1) * width))
         .collect();
     // Only words with a letter or digit keep their label: punctuation holds
-    // no personal data, and a "." tagged I-PER must not pull the word
-    // before it into a name ("HS.:").
+    // no personal data, and a "." tagged I-PER after a place must not be
+    // forced into a near-zero B-PER that drags down the name after it.
     let wordy: Vec<bool> = words
         .iter()
         .map(|w| {
@@ -864,6 +864,8 @@ fn best_path(text: &str, words: &[Word], probs: &[f32], tags: &[Tag]) -> Vec<Opt
     path
 }
 
+/// [`best_path`] for one sequence of words that all have scores: writes
+/// each word's chosen label index and probability into `out`.
 fn viterbi(
     rows: &[Option<&[f32]>],
     wordy: &[bool],
