@@ -794,11 +794,16 @@ fn named_after_people(text: &str, hits: Vec<Hit>) -> Vec<Hit> {
 /// [kept label](kept_label) also starts one, as the greedy reading always
 /// did (the model often tags the first word of a name or a diagnosis `I-`),
 /// so the constraint never bridges an `O` word into a person or a
-/// diagnosis.
-fn may_follow(prev: Option<Tag>, next: Tag) -> bool {
+/// diagnosis. `unprefixed`: the label set has no begin tag for `next`'s
+/// label (an IO-tagged model's bare `PER`, `LOC`), so every such tag may
+/// start an entity anywhere.
+fn may_follow(prev: Option<Tag>, next: Tag, unprefixed: bool) -> bool {
     let Tag::Inside { label, .. } = next else {
         return true;
     };
+    if unprefixed {
+        return true;
+    }
     match prev {
         Some(Tag::Begin {
             label: l,
@@ -880,6 +885,15 @@ fn viterbi(
             p.max(1e-12).ln()
         }
     };
+    let unprefixed: Vec<bool> = tags
+        .iter()
+        .map(|&t| {
+            let label = label_of(t);
+            !tags
+                .iter()
+                .any(|&b| matches!(b, Tag::Begin { .. }) && label_of(b) == label)
+        })
+        .collect();
     let mut score: Vec<f32> = vec![f32::NEG_INFINITY; k];
     let mut back: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
@@ -896,14 +910,14 @@ fn viterbi(
             }
             let emit = ln(row.get(j).copied().unwrap_or(0.0));
             if i == 0 {
-                if may_follow(None, tag) {
+                if may_follow(None, tag, unprefixed[j]) {
                     next[j] = emit;
                 }
                 continue;
             }
             for (q, &prev) in tags.iter().enumerate() {
                 let s = score[q] + emit;
-                if s > next[j] && may_follow(Some(prev), tag) {
+                if s > next[j] && may_follow(Some(prev), tag, unprefixed[j]) {
                     next[j] = s;
                     from[j] = q;
                 }
@@ -1312,6 +1326,25 @@ mod tests {
                 hits.iter().map(|h| h.score).collect::<Vec<_>>()
             );
         }
+    }
+
+    #[test]
+    fn an_io_tagged_model_keeps_every_entity() {
+        // Labels without B-/I- prefixes read as inside tags; with no begin
+        // tag to start them, each may start an entity anywhere.
+        let labels = ["O", "PER", "LOC"].map(parse_tag);
+        let text = "Anna in Berlin Köln";
+        let rows = [
+            [0.1, 0.9, 0.0],
+            [0.9, 0.05, 0.05],
+            [0.1, 0.0, 0.9],
+            [0.1, 0.0, 0.9],
+        ];
+        let probs: Vec<f32> = rows.iter().flatten().copied().collect();
+        assert_eq!(
+            spans(text, &decode(text, &space_words(text), &probs, &labels)),
+            vec![("Anna", Label::Person), ("Berlin Köln", Label::Location)]
+        );
     }
 
     #[test]
