@@ -193,8 +193,7 @@ impl Analyzer {
                 });
             }
             if opts.rules {
-                let again = repeated_names(text, &hits);
-                hits.extend(again);
+                hits.extend(repeated_names(text, &hits));
             }
             if let Some(want) = &opts.labels {
                 hits.retain(|h| want.contains(&h.label));

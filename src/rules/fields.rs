@@ -375,20 +375,24 @@ pub(crate) fn table_vetoes(text: &str) -> TableVetoes {
             }
             cell_start += cell.len() + header.sep.len_utf8();
         }
-        if known.is_empty() {
+        let mut rows = rows_below(text, &header).peekable();
+        if known.is_empty() || rows.peek().is_none() {
             continue;
         }
-        let mut below = false;
-        for row in rows_below(text, &header) {
-            below = true;
-            for &(index, _, impersonal) in &known {
-                if let (true, Some(&(s, e))) = (impersonal, row.get(index)) {
-                    no_person.push(Span::new(s, e));
-                }
-            }
+        headers.extend(known.iter().map(|&(_, span, _)| span));
+        let impersonal: Vec<usize> = (known.iter())
+            .filter(|&&(_, _, impersonal)| impersonal)
+            .map(|&(index, _, _)| index)
+            .collect();
+        if impersonal.is_empty() {
+            continue;
         }
-        if below {
-            headers.extend(known.iter().map(|&(_, span, _)| span));
+        for row in rows {
+            no_person.extend(
+                (impersonal.iter())
+                    .filter_map(|&index| row.get(index))
+                    .map(|&(s, e)| Span::new(s, e)),
+            );
         }
     }
     TableVetoes {
