@@ -170,7 +170,8 @@ impl Analyzer {
             };
             if let Some(mh) = &model_hits {
                 let model = mh.get(k).map(Vec::as_slice).unwrap_or_default();
-                let model = split_at_list_names(text, &hits, &outside_curated_names(&hits, model));
+                let model =
+                    split_at_list_names(text, &hits, &outside_curated_names(text, &hits, model));
                 // The model beats the name lexicons, also when it says
                 // "nobody": a name list hit the model does not confirm is
                 // dropped. Art. 9 lexicons stay (a missed diagnosis costs
@@ -331,22 +332,40 @@ fn inside_any(cells: &[Span], span: &Span) -> bool {
 /// place name of another label: the list entry is the more specific reading
 /// ("Mainz 05", "Hannover 96": a club, not the city). A curated
 /// organisation also beats a model person of the same extent ("Carl
-/// Zeiss", "Galatasaray"); a place does not ("Sofia", "Hagen" are names too).
-fn outside_curated_names(rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
+/// Zeiss", "Galatasaray") or health term ("Mein Dyson lädt nicht"); a place
+/// does not ("Sofia", "Hagen" are names too). A brand is no person with the word after it either: a model person that
+/// is a curated organisation plus one more word ("Rowenta Bügeleisen",
+/// "Bilfinger Berger") or one word right after it ("Miele Staubsauger")
+/// goes. The name rules still find "Frau Bosch" or "Anna Bosch": their
+/// pattern hits outrank the list in fusion.
+fn outside_curated_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
     let curated: Vec<&Hit> = rule_hits
         .iter()
         .filter(|h| {
             h.kind == HitKind::Lexicon && matches!(h.label, Label::Organization | Label::Location)
         })
         .collect();
+    // One word after a single space, nothing else: "␣Bügeleisen".
+    let one_word = |a: usize, b: usize| {
+        text.get(a..b).is_some_and(|t| {
+            t.strip_prefix(' ')
+                .is_some_and(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric))
+        })
+    };
     model
         .iter()
         .filter(|m| {
             !curated.iter().any(|c| {
-                c.label != m.label
+                let brand = c.label == Label::Organization && m.label == Label::Person;
+                let inside = c.label != m.label
                     && c.span.contains(&m.span)
                     && (c.span.len() > m.span.len()
-                        || c.label == Label::Organization && m.label == Label::Person)
+                        || brand
+                        || c.label == Label::Organization && m.label == Label::Health);
+                let brand_and_word = brand
+                    && (c.span.start == m.span.start && one_word(c.span.end, m.span.end)
+                        || m.span.start == c.span.end + 1 && one_word(c.span.end, m.span.end));
+                inside || brand_and_word
             })
         })
         .cloned()
@@ -540,26 +559,67 @@ mod tests {
         // "Mainz 05": the city inside the club goes; same label, wider or
         // equal spans stay, and name lists do not take part.
         let kept = outside_curated_names(
+            "Mainz 05 xy",
             std::slice::from_ref(&club),
             &[city.clone(), same.clone(), wider.clone()],
         );
         assert_eq!(kept, vec![same, wider]);
         assert_eq!(
-            outside_curated_names(&[name], std::slice::from_ref(&city)),
+            outside_curated_names("Mainz 05 xy", &[name], std::slice::from_ref(&city)),
             vec![city]
         );
         // A curated organisation beats a model person of the same extent
         // ("Carl Zeiss"), a curated place does not ("Sofia").
         let person = Hit::new(0, 8, Label::Person, 0.9, HitKind::Model);
-        assert!(
-            outside_curated_names(std::slice::from_ref(&club), std::slice::from_ref(&person))
-                .is_empty()
-        );
+        assert!(outside_curated_names(
+            "Mainz 05 xy",
+            std::slice::from_ref(&club),
+            std::slice::from_ref(&person)
+        )
+        .is_empty());
         let place = Hit::new(0, 8, Label::Location, 0.7, HitKind::Lexicon);
         assert_eq!(
-            outside_curated_names(&[place], std::slice::from_ref(&person)),
+            outside_curated_names("Mainz 05 xy", &[place], std::slice::from_ref(&person)),
             vec![person]
         );
+    }
+
+    #[test]
+    fn a_brand_is_no_person_with_the_word_after_it() {
+        let text =
+            "Mein Rowenta Bügeleisen, der Miele Staubsauger, Anna Miele, Miele Staubsauger Anna";
+        let span = |s: &str, nth: usize| {
+            let a = text.match_indices(s).nth(nth).map_or(0, |(a, _)| a);
+            Span::new(a, a + s.len())
+        };
+        let org = |s: &str, nth| Hit {
+            span: span(s, nth),
+            ..Hit::new(0, 0, Label::Organization, 0.75, HitKind::Lexicon)
+        };
+        let person = |s: &str, nth| Hit {
+            span: span(s, nth),
+            ..Hit::new(0, 0, Label::Person, 0.9, HitKind::Model)
+        };
+        let rules = [
+            org("Rowenta", 0),
+            org("Miele", 0),
+            org("Miele", 1),
+            org("Miele", 2),
+        ];
+        let dropped = [
+            person("Rowenta Bügeleisen", 0),
+            person("Staubsauger", 0),
+            person("Miele", 0),
+        ];
+        for m in dropped {
+            assert!(
+                outside_curated_names(text, &rules, std::slice::from_ref(&m)).is_empty(),
+                "{m:?}"
+            );
+        }
+        // The brand at the end of a name, or with more than one word after it.
+        let kept = [person("Anna Miele", 0), person("Miele Staubsauger Anna", 0)];
+        assert_eq!(outside_curated_names(text, &rules, &kept), kept.to_vec());
     }
 
     #[test]

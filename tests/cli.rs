@@ -329,6 +329,26 @@ fn the_shipped_model_reads_shouted_text_with_spans_into_the_original() {
 }
 
 #[test]
+fn the_shipped_model_leaves_brands_to_the_organisation_list() {
+    // The model alone reads "Rowenta Bügeleisen" and "Staubsauger" as people.
+    let text = "Mein Rowenta Bügeleisen ist kaputt, der Miele Staubsauger auch. \
+                Frau Miele hat beides bestellt.";
+    let line = analyze_line(text, &[]);
+    let found = surfaces(text, &line);
+    assert_eq!(
+        found,
+        [
+            ("Rowenta", "ORGANIZATION"),
+            ("Miele", "ORGANIZATION"),
+            ("Miele", "PERSON"),
+        ]
+        .map(|(s, l)| (s.to_string(), l.to_string()))
+        .to_vec()
+    );
+    assert_eq!(line.ampel, "YELLOW");
+}
+
+#[test]
 fn model_only_reports_only_model_spans_and_is_refused_where_it_does_not_apply() {
     // The shipped model, no rules: every entity comes from the model, and
     // the e-mail address (a rule's label) is not among them.

@@ -23,6 +23,9 @@ pub(crate) const SCORE_KNOWN_ORG: f32 = 0.75;
 pub(crate) const SCORE_PLACE: f32 = 0.7;
 /// A place name that is also a common word, after a place preposition.
 pub(crate) const SCORE_AMBIGUOUS_PLACE: f32 = 0.65;
+/// A news dateline: a place in capitals opening a line ("BOCHUM Dass …",
+/// "MÜNCHEN (dpa) –").
+pub(crate) const SCORE_DATELINE: f32 = 0.8;
 
 const G_ORG: u8 = 0;
 const G_LEGAL: u8 = 1;
@@ -287,6 +290,19 @@ impl Orgs {
                 if term.text.chars().count() <= 3 && text.get(s..e) != Some(term.text.as_str()) {
                     return;
                 }
+                if term.category != "city-amb"
+                    && m.form == super::lexicon::Form::Word
+                    && is_dateline(text, s, e)
+                {
+                    out.push(Hit::new(
+                        s,
+                        e,
+                        Label::Location,
+                        SCORE_DATELINE,
+                        HitKind::Pattern,
+                    ));
+                    return;
+                }
                 // "Berlin-Mitte" yes, "Berlin" in "Neu-Berlin" only as a part.
                 if term.category == "city-amb" {
                     if m.form != super::lexicon::Form::Word || !after_preposition(text, s) {
@@ -411,6 +427,29 @@ fn press_name_before(text: &str, s: usize) -> Option<usize> {
             .strip_suffix('n')
             .is_some_and(|w| PRESS_ADJECTIVES.contains(&w));
     (place_adjective || adjective).then(|| before.len() - word.len())
+}
+
+/// Is the place at `s..e` a dateline? The place is written in capitals, opens
+/// the text or a line, and is followed by "(" (the agency), a dash, a slash
+/// or a word in ordinary case ("BOCHUM Dass er …"), never by more capitals
+/// (a shouted sentence). Two-word places in capitals ("BAD HOMBURG") are
+/// matched whole by the lexicon.
+fn is_dateline(text: &str, s: usize, e: usize) -> bool {
+    let Some(place) = text.get(s..e) else {
+        return false;
+    };
+    let capitals = place.chars().any(char::is_alphabetic)
+        && place.chars().all(|c| !c.is_lowercase())
+        && place.chars().filter(|c| c.is_alphabetic()).count() >= 3;
+    if !capitals || !matches!(char_before(text, s), None | Some('\n')) {
+        return false;
+    }
+    let mut next = text.get(e..).unwrap_or("").chars();
+    match (next.next(), next.next(), next.next()) {
+        (Some(' '), Some('(' | '–' | '—' | '-' | '/'), _) => true,
+        (Some(' '), Some(a), Some(b)) => a.is_uppercase() && b.is_lowercase(),
+        _ => false,
+    }
 }
 
 /// Is the word before `s` a place preposition?
@@ -577,6 +616,49 @@ mod tests {
         // A short name's upper-case form is not a place when it is an acronym.
         assert!(places("eine CD-ROM und ROM-Module").is_empty());
         assert_eq!(places("Flug nach Rom"), vec!["Rom"]);
+    }
+
+    #[test]
+    fn brands_customers_name() {
+        assert_eq!(
+            orgs("Mein Rowenta Bügeleisen und der Miele Trockner, bestellt bei Cyberport"),
+            vec!["Rowenta", "Miele", "Cyberport"]
+        );
+        assert_eq!(
+            orgs("Ein Laptop von Lenovo, ein Monitor von BenQ, Tchibo Kaffee"),
+            vec!["Lenovo", "BenQ", "Tchibo"]
+        );
+        // Left out on purpose: given names, places and ordinary words.
+        assert!(orgs("Melitta Penny kauft netto im Jura-Studium").is_empty());
+    }
+
+    fn datelines(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        shared().detect(text, &mut out);
+        out.iter()
+            .filter(|h| h.label == Label::Location && h.kind == HitKind::Pattern)
+            .map(|h| text[h.span.start..h.span.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_place_in_capitals_opening_a_line_is_a_dateline() {
+        assert_eq!(
+            datelines("BOCHUM Dass er nicht Intendant wurde"),
+            vec!["BOCHUM"]
+        );
+        assert_eq!(
+            datelines("Meldung:\nMÜNCHEN (dpa) – Der Streik geht weiter."),
+            vec!["MÜNCHEN"]
+        );
+        assert_eq!(datelines("BAD HOMBURG / Die Stadt"), vec!["BAD HOMBURG"]);
+        // Not at a line start, a shouted sentence, or the place as written.
+        assert!(datelines("Heute in BERLIN Die Messe").is_empty());
+        assert!(datelines("BERLIN IST TEUER").is_empty());
+        assert!(datelines("Berlin Die Messe").is_empty());
+        assert!(datelines("ESSEN Und Trinken").is_empty());
+        // Still a place, with the weight of the lexicon.
+        assert_eq!(places("BERLIN IST TEUER"), vec!["BERLIN"]);
     }
 
     #[test]
