@@ -170,8 +170,12 @@ impl Analyzer {
             };
             if let Some(mh) = &model_hits {
                 let model = mh.get(k).map(Vec::as_slice).unwrap_or_default();
-                let model =
-                    split_at_list_names(text, &hits, &outside_curated_names(text, &hits, model));
+                let model = outside_curated_names(text, &hits, model);
+                let model = split_at_list_names(
+                    text,
+                    &hits,
+                    &cut_at_genitives(&self.rules.genitive_names(text), model),
+                );
                 // The model beats the name lexicons, also when it says
                 // "nobody": a name list hit the model does not confirm is
                 // dropped. Art. 9 lexicons stay (a missed diagnosis costs
@@ -370,6 +374,22 @@ fn outside_curated_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hi
         })
         .cloned()
         .collect()
+}
+
+/// Model PERSON hits cut after a famous surname in the genitive that starts
+/// where they start ([`RuleSet::genitive_names`]): the genitive ends the
+/// name ("Heines Versepos", which the model reads as one person, is "Heines"
+/// and a poem).
+fn cut_at_genitives(genitives: &[Span], mut model: Vec<Hit>) -> Vec<Hit> {
+    for m in model.iter_mut().filter(|m| m.label == Label::Person) {
+        if let Some(g) = genitives
+            .iter()
+            .find(|g| g.start == m.span.start && g.end < m.span.end)
+        {
+            m.span.end = g.end;
+        }
+    }
+    model
 }
 
 /// Model PERSON hits that the name rules read as two or more full names
@@ -620,6 +640,16 @@ mod tests {
         // The brand at the end of a name, or with more than one word after it.
         let kept = [person("Anna Miele", 0), person("Miele Staubsauger Anna", 0)];
         assert_eq!(outside_curated_names(text, &rules, &kept), kept.to_vec());
+    }
+
+    #[test]
+    fn a_genitive_ends_the_model_name() {
+        let text = "Heines Versepos und Andreas Meier";
+        let genitives = crate::rules::shared_for_tests().genitive_names(text);
+        assert_eq!(genitives, vec![Span::new(0, 6)]);
+        let model = |a, b| Hit::new(a, b, Label::Person, 0.9, HitKind::Model);
+        let cut = cut_at_genitives(&genitives, vec![model(0, 15), model(20, 33)]);
+        assert_eq!(cut, vec![model(0, 6), model(20, 33)]);
     }
 
     #[test]

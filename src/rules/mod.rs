@@ -11,6 +11,7 @@
 //! | `dates.rs` | DATE |
 //! | `address.rs` | ADDRESS (street + number, PLZ + city) |
 //! | `names.rs` | PERSON (honorifics, greetings, signatures, given-name lexicon) |
+//! | `famous.rs` | PERSON (famous surnames in the genitive: "Bismarcks Politik") |
 //! | `orgs.rs` | ORGANIZATION (legal forms, known names, newspapers), LOCATION (place lexicon) |
 //! | `art9.rs` | HEALTH, SPECIAL_CATEGORY (lexicons with inflections, compounds) |
 //! | `fields.rs` | HEALTH, SPECIAL_CATEGORY values of labelled fields and table columns (`Konfession: rk`); the cells of columns that hold no person |
@@ -19,7 +20,7 @@
 
 use std::fmt::Debug;
 
-use crate::types::Hit;
+use crate::types::{Hit, Span};
 
 mod address;
 mod art9;
@@ -27,6 +28,7 @@ mod bank;
 pub mod checksum;
 mod contact;
 mod dates;
+mod famous;
 mod fields;
 pub(crate) use fields::field_label;
 pub use fields::TableVetoes;
@@ -61,6 +63,9 @@ pub(crate) trait Detector: Send + Sync + Debug {
 #[derive(Debug)]
 pub struct RuleSet {
     detectors: Vec<Box<dyn Detector>>,
+    /// A second copy of the `famous` family (a small automaton) for
+    /// [`RuleSet::genitive_names`].
+    famous: famous::Famous,
 }
 
 impl RuleSet {
@@ -74,15 +79,18 @@ impl RuleSet {
                 Box::new(dates::Dates::new()),
                 Box::new(address::Address::new()),
                 Box::new(names::Names::new()),
+                Box::new(famous::Famous::new()),
                 Box::new(orgs::Orgs::new()),
                 Box::new(art9::Art9::new()),
                 Box::new(fields::Fields::new()),
             ],
+            famous: famous::Famous::new(),
         }
     }
 
     /// Names of the rule families, in the order they run (`contact`,
-    /// `bank`, `ids`, `dates`, `address`, `names`, `orgs`, `art9`, `fields`).
+    /// `bank`, `ids`, `dates`, `address`, `names`, `famous`, `orgs`, `art9`,
+    /// `fields`).
     pub fn families(&self) -> Vec<&'static str> {
         self.detectors.iter().map(|d| d.name()).collect()
     }
@@ -106,6 +114,12 @@ impl RuleSet {
     /// entity in a header cell that names a known column (`Diagnose`).
     pub fn table_vetoes(&self, text: &str) -> TableVetoes {
         fields::table_vetoes(text)
+    }
+
+    /// Famous surnames in the genitive ("Bismarcks", "Tsitsipas'"): a name
+    /// ends there, whoever read it as longer.
+    pub fn genitive_names(&self, text: &str) -> Vec<Span> {
+        self.famous.genitives(text)
     }
 
     /// All raw hits of every rule family, in no particular order. Families
