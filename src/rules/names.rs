@@ -34,6 +34,9 @@ pub(crate) const SCORE_GREETING: f32 = 0.85;
 pub(crate) const SCORE_SIGNATURE: f32 = 0.8;
 /// A known given name followed by a capitalised surname ("Anna Schulz").
 pub(crate) const SCORE_FULL_NAME: f32 = 0.8;
+/// A known name right after a role noun ("Verteidiger Bauer", "der
+/// Techniker Klein", "Kanzler Olaf Scholz").
+pub(crate) const SCORE_ROLE_NAME: f32 = 0.8;
 /// A known, unambiguous given name on its own (lexicon hit).
 pub(crate) const SCORE_GIVEN_ALONE: f32 = 0.6;
 /// A known, unambiguous surname on its own (lexicon hit).
@@ -207,6 +210,11 @@ const TITLES: &[&str] = &[
     "Hr.",
     "Fr.",
     "Doktor",
+];
+
+/// Arabic articles joined to a surname by a hyphen ("ar-Raschid", "al-Assad").
+const ARABIC_ARTICLES: &[&str] = &[
+    "al-", "el-", "ar-", "as-", "asch-", "ad-", "at-", "an-", "az-",
 ];
 
 /// Lower-case particles inside names ("Hans von Weber", "Ursula van der Leyen").
@@ -424,6 +432,27 @@ impl Names {
     /// A name word of the lexicon (for hyphenated words: any part).
     fn is_known(&self, word: &str) -> bool {
         word.split('-').any(|p| self.known.contains(p))
+    }
+
+    /// End of the surname right after a name ending at `e` (one space
+    /// between): a lexicon name ("Olaf| Scholz") or an Arabic name with its
+    /// article ("Harun| ar-Raschid", "Baschar| al-Assad"). No particles:
+    /// "Petra Vogel von der Vogelwarte" is a person and a place.
+    fn surname_after(&self, text: &str, e: usize) -> Option<usize> {
+        let rest = text.get(e..)?.strip_prefix(' ')?;
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        let word = rest.get(..len)?.trim_end_matches('-');
+        let arabic = ARABIC_ARTICLES.iter().any(|a| {
+            word.strip_prefix(a)
+                .is_some_and(|n| n.starts_with(char::is_uppercase))
+        });
+        let known = word.starts_with(char::is_uppercase)
+            && self.known.contains(word)
+            && role_noun(word).is_none()
+            && !self.is_stop(word);
+        (arabic || known).then_some(e + 1 + word.len())
     }
 
     /// Parse up to `max` name words starting at `i` (spaces and titles
@@ -673,6 +702,24 @@ impl Names {
         let s = m.term_span.start;
         let e = m.term_span.end;
         let exact_case = text.get(s..e) == Some(term.text.as_str());
+        // After a role noun a known name is a person, also one that is an
+        // ordinary word ("Verteidiger Bauer"): the role says who follows.
+        // Not a given name that is mostly a word ("Präsident Mark"), nor a
+        // second role before a name ("Vorsitzende Richter Wolfgang Braun").
+        if exact_case && (term.group == G_SURNAME || term.category != "amb") && after_role(text, s)
+        {
+            let next = self.surname_after(text, e);
+            if !(role_noun(&term.text).is_some() && next.is_some()) {
+                out.push(Hit::new(
+                    s,
+                    next.unwrap_or(e),
+                    Label::Person,
+                    SCORE_ROLE_NAME,
+                    HitKind::Pattern,
+                ));
+                return;
+            }
+        }
         if term.group == G_GIVEN {
             // Given name followed by a surname.
             let after = skip_inline_spaces(text, e);
@@ -720,6 +767,19 @@ impl Names {
             ));
         }
     }
+}
+
+/// Whether the word right before `s` (one space between) is a role noun
+/// that is no surname itself ("Verteidiger", "Kanzler"; not "Koch").
+fn after_role(text: &str, s: usize) -> bool {
+    let Some(before) = text.get(..s).and_then(|b| b.strip_suffix(' ')) else {
+        return false;
+    };
+    let word = before
+        .rsplit(|c: char| !(c.is_alphabetic() || c == '-'))
+        .next()
+        .unwrap_or("");
+    role_noun(word) == Some(Role::Only)
 }
 
 /// Whether a lower-case word other than a [`CONJUNCTIONS`] entry
@@ -906,6 +966,40 @@ mod tests {
         assert!(people("Sehr geehrter Herr Bürgermeister, vielen Dank.").is_empty());
         assert!(people("Liebe Frau Ministerin, wir danken Ihnen.").is_empty());
         assert_eq!(people("Guten Tag Herr Richter,"), vec!["Richter"]);
+    }
+
+    #[test]
+    fn a_known_name_after_a_role_noun_is_a_person() {
+        let pattern = |t: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            shared().detect(t, &mut out);
+            out.iter()
+                .filter(|h| h.kind == HitKind::Pattern)
+                .map(|h| t[h.span.start..h.span.end].to_string())
+                .collect()
+        };
+        // A surname that is also a word, a full name, a customer-service role.
+        assert_eq!(
+            pattern("Der Regensburger Verteidiger Bauer lenkte den Ball ab."),
+            vec!["Bauer"]
+        );
+        assert_eq!(
+            pattern("Bundeskanzler Olaf Scholz sagte"),
+            vec!["Olaf Scholz"]
+        );
+        assert_eq!(pattern("Der Techniker Klein kam um 10 Uhr."), vec!["Klein"]);
+        // No role, a role that is a surname itself, or a given name that is
+        // mostly a word: no pattern hit.
+        assert_eq!(
+            pattern(
+                "Der Kalif Harun ar-Raschid und die Ornithologin Petra Vogel von der Vogelwarte"
+            ),
+            vec!["Harun ar-Raschid", "Petra Vogel"]
+        );
+        assert!(pattern("Der Bauer lenkte den Ball ab.").is_empty());
+        assert!(pattern("Der Vorsitzende Richter Wolfgang Braun sprach.").is_empty());
+        assert!(pattern("Der Koch Bauer kam.").is_empty());
+        assert!(pattern("mit Hausarzt Rücksprache halten").is_empty());
     }
 
     #[test]
