@@ -4,12 +4,12 @@
 //!
 //! The NER model finds such people by their full name and mostly alone, but
 //! misses or over-extends the genitive of a bare surname at the start of a
-//! sentence ("Heines Versepos" read as one name). The list holds no given
-//! names' ordinary-word twins and no surnames that are German words
-//! ("Bach", "Kohl", "Mann"), the genitive is matched only as written (name +
-//! "s", or name + apostrophe after s/x/z/ß) and not after an article ("des
-//! Strauß'" is a bouquet's), so a hit is sure enough to be a
-//! [`HitKind::Pattern`]: it also corrects the model's border.
+//! sentence ("Heines Versepos" read as one name). The list leaves out
+//! surnames that are German words ("Bach", "Kohl", "Mann"); the genitive is
+//! matched only as written (name + "s", or name + apostrophe after s/x/z/ß)
+//! and not after an article ("des Strauß'" is a bouquet's). So a hit is sure
+//! enough to be a [`HitKind::Pattern`], and the analyzer also ends a longer
+//! model name there ([`crate::rules::RuleSet::genitive_names`]).
 
 use super::lexicon::{char_at, char_before, Flags, Form, LexMatch, Lexicon, Source, Variants};
 use super::Detector;

@@ -212,6 +212,10 @@ const TITLES: &[&str] = &[
     "Doktor",
 ];
 
+/// [`PARTICLES`] that are also German prepositions ("Vogel von der
+/// Vogelwarte"): a name rule without a trigger does not cross them.
+const GERMAN_PARTICLES: &[&str] = &["von", "vom", "zu", "van", "ter", "ten"];
+
 /// Arabic articles joined to a surname by a hyphen ("ar-Raschid", "al-Assad").
 const ARABIC_ARTICLES: &[&str] = &[
     "al-", "el-", "ar-", "as-", "asch-", "ad-", "at-", "an-", "az-",
@@ -435,9 +439,10 @@ impl Names {
     }
 
     /// End of the surname right after a name ending at `e` (one space
-    /// between): a lexicon name ("Olaf| Scholz") or an Arabic name with its
-    /// article ("Harun| ar-Raschid", "Baschar| al-Assad"). No particles:
-    /// "Petra Vogel von der Vogelwarte" is a person and a place.
+    /// between): a capitalised word that is no stop word, role noun or
+    /// abstract noun ("Olaf| Scholz", "Harald| Strutz"), or an Arabic name
+    /// with its article ("Harun| ar-Raschid", "Baschar| al-Assad"). No
+    /// particles: "Petra Vogel von der Vogelwarte" is a person and a place.
     fn surname_after(&self, text: &str, e: usize) -> Option<usize> {
         let rest = text.get(e..)?.strip_prefix(' ')?;
         let len = rest
@@ -448,11 +453,12 @@ impl Names {
             word.strip_prefix(a)
                 .is_some_and(|n| n.starts_with(char::is_uppercase))
         });
-        let known = word.starts_with(char::is_uppercase)
-            && self.known.contains(word)
+        let surname = word.starts_with(char::is_uppercase)
+            && word.chars().skip(1).any(char::is_lowercase)
             && role_noun(word).is_none()
-            && !self.is_stop(word);
-        (arabic || known).then_some(e + 1 + word.len())
+            && !self.is_stop(word)
+            && !NOUN_ENDINGS.iter().any(|x| word.ends_with(x));
+        (arabic || surname).then_some(e + 1 + word.len())
     }
 
     /// Parse up to `max` name words starting at `i` (spaces and titles
@@ -709,10 +715,31 @@ impl Names {
         if exact_case && (term.group == G_SURNAME || term.category != "amb") && after_role(text, s)
         {
             let next = self.surname_after(text, e);
-            if !(role_noun(&term.text).is_some() && next.is_some()) {
+            let second_role = role_noun(&term.text).is_some()
+                && next.is_some_and(|b| self.known.contains(text[e..b].trim_start()));
+            // A given name takes its surname and what follows it as in a
+            // full name ("Fernando Collor de Mello"), but no German particle:
+            // "Petra Vogel von der Vogelwarte" is a person and a place. A
+            // given name without a capitalised word after it is read below.
+            let end = match (term.group, next) {
+                (G_GIVEN, Some(b)) => {
+                    let full = self
+                        .parse_name(text, e, 3, After::Any, Extra::Known)
+                        .map_or(b, |(_, f)| f.max(b));
+                    let tail = text.get(b..full).unwrap_or("");
+                    Some(if tail.split(' ').any(|w| GERMAN_PARTICLES.contains(&w)) {
+                        b
+                    } else {
+                        full
+                    })
+                }
+                (G_GIVEN, None) => None,
+                _ => Some(e),
+            };
+            if let (false, Some(end)) = (second_role, end) {
                 out.push(Hit::new(
                     s,
-                    next.unwrap_or(e),
+                    end,
                     Label::Person,
                     SCORE_ROLE_NAME,
                     HitKind::Pattern,
@@ -988,6 +1015,14 @@ mod tests {
             vec!["Olaf Scholz"]
         );
         assert_eq!(pattern("Der Techniker Klein kam um 10 Uhr."), vec!["Klein"]);
+        assert_eq!(
+            pattern("sagte Präsident Harald Strutz."),
+            vec!["Harald Strutz"]
+        );
+        assert_eq!(
+            pattern("der Präsident Fernando Collor de Mello"),
+            vec!["Fernando Collor de Mello"]
+        );
         // No role, a role that is a surname itself, or a given name that is
         // mostly a word: no pattern hit.
         assert_eq!(
