@@ -340,8 +340,9 @@ fn inside_any(cells: &[Span], span: &Span) -> bool {
 /// does not ("Sofia", "Hagen" are names too). A brand is no person with the word after it either: a model person that
 /// is a curated organisation plus one more word ("Rowenta Bügeleisen",
 /// "Bilfinger Berger") or one word right after it ("Miele Staubsauger")
-/// goes. The name rules still find "Frau Bosch" or "Anna Bosch": their
-/// pattern hits outrank the list in fusion.
+/// goes, unless a name rule knows that word ("Nike Müller"). The name rules
+/// still find "Frau Bosch" or "Anna Bosch": their pattern hits outrank the
+/// list in fusion.
 fn outside_curated_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
     let curated: Vec<&Hit> = rule_hits
         .iter()
@@ -349,12 +350,16 @@ fn outside_curated_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hi
             h.kind == HitKind::Lexicon && matches!(h.label, Label::Organization | Label::Location)
         })
         .collect();
-    // One word after a single space, nothing else: "␣Bügeleisen".
+    // One word after a single space, nothing else: "␣Bügeleisen"; and no
+    // name a name rule knows ("Nike Müller" is a person).
     let one_word = |a: usize, b: usize| {
+        let word = Span::new(a + 1, b);
         text.get(a..b).is_some_and(|t| {
             t.strip_prefix(' ')
                 .is_some_and(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric))
-        })
+        }) && !rule_hits
+            .iter()
+            .any(|h| h.label == Label::Person && h.span.overlaps(&word))
     };
     model
         .iter()
@@ -639,6 +644,14 @@ mod tests {
         }
         // The brand at the end of a name, or with more than one word after it.
         let kept = [person("Anna Miele", 0), person("Miele Staubsauger Anna", 0)];
+        assert_eq!(outside_curated_names(text, &rules, &kept), kept.to_vec());
+        // A word after the brand that a name rule reads as a name.
+        let text = "Nike Müller hat angerufen";
+        let rules = [
+            Hit::new(0, 4, Label::Organization, 0.75, HitKind::Lexicon),
+            Hit::new(5, 12, Label::Person, 0.5, HitKind::Lexicon),
+        ];
+        let kept = [Hit::new(0, 12, Label::Person, 0.9, HitKind::Model)];
         assert_eq!(outside_curated_names(text, &rules, &kept), kept.to_vec());
     }
 
