@@ -337,12 +337,12 @@ fn inside_any(cells: &[Span], span: &Span) -> bool {
 /// ("Mainz 05", "Hannover 96": a club, not the city). A curated
 /// organisation also beats a model person of the same extent ("Carl
 /// Zeiss", "Galatasaray") or health term ("Mein Dyson lädt nicht"); a place
-/// does not ("Sofia", "Hagen" are names too). A brand is no person with the word after it either: a model person that
-/// is a curated organisation plus one more word ("Rowenta Bügeleisen",
-/// "Bilfinger Berger") or one word right after it ("Miele Staubsauger")
-/// goes, unless a name rule knows that word ("Nike Müller"). The name rules
-/// still find "Frau Bosch" or "Anna Bosch": their pattern hits outrank the
-/// list in fusion.
+/// does not ("Sofia", "Hagen" are names too). A brand is no person with the
+/// word after it either: a model person that is a curated organisation plus
+/// one more word ("Rowenta Bügeleisen") or the one word right after it
+/// ("Miele Staubsauger") goes, unless a name rule knows that word ("Nike
+/// Müller", "Bilfinger Berger"). The name rules still find "Frau Bosch" or
+/// "Anna Bosch": their pattern hits outrank the list in fusion.
 fn outside_curated_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hit> {
     let curated: Vec<&Hit> = rule_hits
         .iter()
@@ -353,13 +353,13 @@ fn outside_curated_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hi
     // One word after a single space, nothing else: "␣Bügeleisen"; and no
     // name a name rule knows ("Nike Müller" is a person).
     let one_word = |a: usize, b: usize| {
-        let word = Span::new(a + 1, b);
-        text.get(a..b).is_some_and(|t| {
-            t.strip_prefix(' ')
-                .is_some_and(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric))
-        }) && !rule_hits
+        let word = text
+            .get(a..b.max(a))
+            .and_then(|t| t.strip_prefix(' '))
+            .is_some_and(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric));
+        word && !rule_hits
             .iter()
-            .any(|h| h.label == Label::Person && h.span.overlaps(&word))
+            .any(|h| h.label == Label::Person && h.span.overlaps(&Span::new(a + 1, b)))
     };
     model
         .iter()
