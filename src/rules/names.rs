@@ -35,7 +35,7 @@ pub(crate) const SCORE_SIGNATURE: f32 = 0.8;
 /// A known given name followed by a capitalised surname ("Anna Schulz").
 pub(crate) const SCORE_FULL_NAME: f32 = 0.8;
 /// A known name right after a role noun ("Verteidiger Bauer", "der
-/// Techniker Klein", "Kanzler Olaf Scholz").
+/// Techniker Klein", "Bundeskanzler Olaf Scholz").
 pub(crate) const SCORE_ROLE_NAME: f32 = 0.8;
 /// A known, unambiguous given name on its own (lexicon hit).
 pub(crate) const SCORE_GIVEN_ALONE: f32 = 0.6;
@@ -716,7 +716,10 @@ impl Names {
         {
             let next = self.surname_after(text, e);
             let second_role = role_noun(&term.text).is_some()
-                && next.is_some_and(|b| self.known.contains(text[e..b].trim_start()));
+                && next.is_some_and(|b| {
+                    text.get(e..b)
+                        .is_some_and(|w| self.known.contains(w.trim_start()))
+                });
             // A given name takes its surname and what follows it as in a
             // full name ("Fernando Collor de Mello"), but no German particle:
             // "Petra Vogel von der Vogelwarte" is a person and a place. A
@@ -797,7 +800,8 @@ impl Names {
 }
 
 /// Whether the word right before `s` (one space between) is a role noun
-/// that is no surname itself ("Verteidiger", "Kanzler"; not "Koch").
+/// that is no surname itself ("Verteidiger", "Bundeskanzler"; not "Koch",
+/// "Kanzler").
 fn after_role(text: &str, s: usize) -> bool {
     let Some(before) = text.get(..s).and_then(|b| b.strip_suffix(' ')) else {
         return false;
