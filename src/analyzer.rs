@@ -372,8 +372,8 @@ fn outside_curated_names(text: &str, rule_hits: &[Hit], model: &[Hit]) -> Vec<Hi
                         || brand
                         || c.label == Label::Organization && m.label == Label::Health);
                 let brand_and_word = brand
-                    && (c.span.start == m.span.start && one_word(c.span.end, m.span.end)
-                        || m.span.start == c.span.end + 1 && one_word(c.span.end, m.span.end));
+                    && (c.span.start == m.span.start || m.span.start == c.span.end + 1)
+                    && one_word(c.span.end, m.span.end);
                 inside || brand_and_word
             })
         })

@@ -32,10 +32,10 @@ const SOURCES: &[Source] = &[Source {
     defaults: FLAGS,
 }];
 
-/// Words before which a genitive "s" belongs to a noun, not a name.
+/// Words (lower-cased) before which a genitive "s" belongs to a noun, not
+/// a name.
 const ARTICLES: &[&str] = &[
-    "der", "die", "das", "des", "dem", "den", "ein", "eines", "einer", "Der", "Die", "Das", "Des",
-    "Dem", "Den", "Ein", "Eines", "Einer",
+    "der", "die", "das", "des", "dem", "den", "ein", "eines", "einer",
 ];
 
 /// Detector for famous people in the genitive.
@@ -68,26 +68,21 @@ impl Famous {
         if char_at(text, end).is_some_and(char::is_alphanumeric) {
             return None;
         }
-        let before = text.get(..s)?;
-        if !before.is_empty() && !char_before(text, s).is_some_and(char::is_whitespace) {
-            // "(Bismarcks" is fine, "-Bismarcks" is part of a compound.
-            if !matches!(
-                char_before(text, s),
-                Some('(' | '"' | '„' | '“' | '\'' | '»' | '«')
-            ) {
-                return None;
-            }
+        // "(Bismarcks" is fine, "-Bismarcks" is part of a compound.
+        match char_before(text, s) {
+            None | Some('(' | '"' | '„' | '“' | '\'' | '»' | '«') => {}
+            Some(c) if c.is_whitespace() => {}
+            Some(_) => return None,
         }
-        let previous = before
+        let previous = text
+            .get(..s)?
             .trim_end()
             .rsplit(|c: char| !c.is_alphabetic())
             .next()
             .unwrap_or("");
-        (!ARTICLES.contains(&previous)).then_some(end)
+        (!ARTICLES.contains(&previous.to_lowercase().as_str())).then_some(end)
     }
-}
 
-impl Famous {
     /// The famous surnames in the genitive in `text`, in text order.
     pub(crate) fn genitives(&self, text: &str) -> Vec<Span> {
         let mut matches = Vec::new();

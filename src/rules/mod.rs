@@ -19,6 +19,7 @@
 //! | `lexicon.rs` | loading `lexicons/*.txt` into Aho-Corasick automata |
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use crate::types::{Hit, Span};
 
@@ -63,14 +64,30 @@ pub(crate) trait Detector: Send + Sync + Debug {
 #[derive(Debug)]
 pub struct RuleSet {
     detectors: Vec<Box<dyn Detector>>,
-    /// A second copy of the `famous` family (a small automaton) for
+    /// The `famous` family, also among `detectors`, for
     /// [`RuleSet::genitive_names`].
-    famous: famous::Famous,
+    famous: Arc<famous::Famous>,
+}
+
+/// A detector shared between the list of families and a direct caller.
+impl<D: Detector> Detector for Arc<D> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+
+    fn detect(&self, text: &str, out: &mut Vec<Hit>) {
+        (**self).detect(text, out)
+    }
+
+    fn reads_case(&self) -> bool {
+        (**self).reads_case()
+    }
 }
 
 impl RuleSet {
     /// Compile all rules and embedded lexicons.
     pub fn new() -> Self {
+        let famous = Arc::new(famous::Famous::new());
         RuleSet {
             detectors: vec![
                 Box::new(contact::Contact::new()),
@@ -79,12 +96,12 @@ impl RuleSet {
                 Box::new(dates::Dates::new()),
                 Box::new(address::Address::new()),
                 Box::new(names::Names::new()),
-                Box::new(famous::Famous::new()),
+                Box::new(Arc::clone(&famous)),
                 Box::new(orgs::Orgs::new()),
                 Box::new(art9::Art9::new()),
                 Box::new(fields::Fields::new()),
             ],
-            famous: famous::Famous::new(),
+            famous,
         }
     }
 
